@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class AccountsConfig(AppConfig):
+    default = True
+    name = "accounts"
+    verbose_name = "Accounts"
+
+
+class LecternUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's users app, pointed at our viewset (one full-name field, no username)."""
+
+    user_viewset = "accounts.views.UserViewSet"

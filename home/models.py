@@ -1,0 +1,166 @@
+"""The site's own pages: home, standard pages, the blog; plus the site-wide settings."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+BLOG_PAGE_SIZE = 9
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    tagline = models.CharField(max_length=200, default="Learn from people who do the work.")
+    footer_text = models.CharField(max_length=255, blank=True, default="Lectern — online courses")
+    contact_email = models.EmailField(blank=True)
+
+
+class HomePage(Page):
+    hero_title = models.CharField(max_length=120, default="Learn skills that last")
+    hero_text = models.TextField(blank=True)
+    hero_cta_label = models.CharField(max_length=40, default="Browse courses")
+    hero_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.StandardPage",
+        "home.BlogIndexPage",
+        "learning.CourseIndexPage",
+        "learning.EbookIndexPage",
+    ]
+    template = "pages/home_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"),
+             FieldPanel("hero_cta_label"), FieldPanel("hero_image")],
+            heading="Hero",
+        ),
+        InlinePanel("featured_courses", heading="Featured courses", label="Course", max_num=6),
+        FieldPanel("body"),
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.catalog import annotate_course_cards, featured_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = featured_courses(self)
+        context["featured_courses"] = annotate_course_cards(courses)
+        context["latest_posts"] = (
+            BlogPage.objects.live().public().select_related("cover_image", "author")
+            .order_by("-date")[:3]
+        )
+        return context
+
+
+class HomePageFeaturedCourse(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_courses")
+    course = models.ForeignKey("learning.CoursePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("course")]
+
+
+class StandardPage(Page):
+    introduction = models.TextField(blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    template = "pages/standard_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+
+
+class BlogIndexPage(Page):
+    introduction = models.TextField(blank=True)
+
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.BlogPage"]
+    template = "pages/blog_index_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        posts = (
+            BlogPage.objects.live().public().child_of(self)
+            .select_related("cover_image", "author", "required_tier")
+            .prefetch_related("tags")
+            .order_by("-date", "-pk")
+        )
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            posts = posts.filter(tags__slug=tag)
+        context["tag"] = tag
+        context["posts"] = Paginator(posts, BLOG_PAGE_SIZE).get_page(request.GET.get("page"))
+        return context
+
+
+class BlogPageTag(TaggedItemBase):
+    content_object = ParentalKey("home.BlogPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class BlogPage(Page):
+    date = models.DateField(default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField(blank=True, help_text="Shown in lists and to readers without access.")
+    cover_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    tags = ClusterTaggableManager(through=BlogPageTag, blank=True)
+    body = StreamField(BodyBlock())
+    required_tier = models.ForeignKey(
+        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Members-only post: readers below this tier see the summary as a teaser.",
+    )
+
+    parent_page_types = ["home.BlogIndexPage"]
+    subpage_types = []
+    template = "pages/blog_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("author"), FieldPanel("tags")], heading="Post"),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+    ]
+    access_panels = [FieldPanel("required_tier")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading="Content"),
+        ObjectList(access_panels, heading="Access"),
+        ObjectList(Page.promote_panels, heading="Promote"),
+    ])
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    class Meta:
+        ordering = ["-date"]

@@ -1,0 +1,183 @@
+"""Read-side queries for course pages: catalog filtering, outlines, cards.
+
+Each function does a fixed number of queries whatever the size of a course, so a
+course with a hundred lessons costs what a course with four does.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from django import forms
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from images.models import LecternImage
+from memberships.models import Tier
+
+from .models import Category, CoursePage, Level, LessonPage, ModulePage
+
+CATALOG_PAGE_SIZE = 9
+CARD_RENDITION = "fill-640x360"
+FREE = "free"
+
+
+class CatalogFilterForm(forms.Form):
+    """The catalog's filters. Unknown values are reported, never a 500."""
+
+    q = forms.CharField(required=False, max_length=100, label=_("Search courses"))
+    category = forms.ChoiceField(required=False, label=_("Category"))
+    level = forms.ChoiceField(required=False, label=_("Level"))
+    tier = forms.ChoiceField(required=False, label=_("Membership"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.slug, c.name) for c in Category.objects.all()
+        ]
+        self.fields["level"].choices = [("", _("All levels")), *Level.choices]
+        self.fields["tier"].choices = [("", _("Any membership")), (FREE, _("Free"))] + [
+            (t.slug, t.name) for t in Tier.objects.all() if not t.is_free
+        ]
+
+
+def _with_card_relations(courses):
+    return courses.select_related("category", "required_tier").prefetch_related(
+        Prefetch("cover_image", queryset=LecternImage.objects.prefetch_renditions(CARD_RENDITION))
+    )
+
+
+def filter_courses(courses, data: dict):
+    if data.get("q"):
+        courses = courses.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
+    if data.get("category"):
+        courses = courses.filter(category__slug=data["category"])
+    if data.get("level"):
+        courses = courses.filter(level=data["level"])
+    if data.get("tier") == FREE:
+        courses = courses.filter(Q(required_tier__isnull=True) | Q(required_tier__price=0))
+    elif data.get("tier"):
+        courses = courses.filter(required_tier__slug=data["tier"])
+    return courses
+
+
+def catalog_page(index_page, params) -> dict:
+    form = CatalogFilterForm(params)
+    courses = CoursePage.objects.live().public().child_of(index_page)
+    if form.is_valid():
+        courses = filter_courses(courses, form.cleaned_data)
+    else:
+        courses = courses.none()
+    courses = _with_card_relations(courses).order_by("-first_published_at", "-pk")
+    page: PaginatorPage = Paginator(courses, CATALOG_PAGE_SIZE).get_page(params.get("page"))
+    annotate_course_cards(page.object_list)
+    query = params.copy()
+    query.pop("page", None)
+    return {
+        "filter_form": form,
+        "courses": page,
+        "filter_query": query.urlencode(),
+        "is_filtered": any(form.data.get(name) for name in form.fields),
+    }
+
+
+def featured_courses(home_page) -> list[CoursePage]:
+    chosen = [item.course_id for item in home_page.featured_courses.all()]
+    courses = _with_card_relations(CoursePage.objects.live().public())
+    if chosen:
+        by_id = {c.pk: c for c in courses.filter(pk__in=chosen)}
+        return [by_id[pk] for pk in chosen if pk in by_id]
+    return list(courses.order_by("-first_published_at")[:3])
+
+
+def _lessons_below(courses: Iterable[Page]):
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path)
+    return LessonPage.objects.live().filter(condition)
+
+
+def annotate_course_cards(courses: Iterable[CoursePage]) -> Iterable[CoursePage]:
+    """Sets `lesson_count` and `duration_minutes` on each course with one query."""
+    courses = list(courses)
+    totals: dict[int, list[int]] = {c.pk: [0, 0] for c in courses}
+    if courses:
+        by_path = {c.path: c.pk for c in courses}
+        course_depth_len = len(courses[0].path)
+        rows = _lessons_below(courses).values_list("path", "duration_minutes")
+        for path, minutes in rows:
+            course_pk = by_path.get(path[:course_depth_len])
+            if course_pk is not None:
+                totals[course_pk][0] += 1
+                totals[course_pk][1] += minutes
+    for course in courses:
+        course.lesson_count, course.duration_minutes = totals[course.pk]
+    return courses
+
+
+@dataclass
+class OutlineModule:
+    page: ModulePage
+    lessons: list[LessonPage] = field(default_factory=list)
+
+    @property
+    def duration_minutes(self) -> int:
+        return sum(lesson.duration_minutes for lesson in self.lessons)
+
+
+@dataclass
+class Outline:
+    modules: list[OutlineModule]
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(len(m.lessons) for m in self.modules)
+
+    @property
+    def duration_minutes(self) -> int:
+        return sum(m.duration_minutes for m in self.modules)
+
+    @property
+    def first_lesson(self) -> LessonPage | None:
+        for module in self.modules:
+            if module.lessons:
+                return module.lessons[0]
+        return None
+
+
+def course_outline(course: CoursePage) -> Outline:
+    """Modules and their live lessons in tree order: two queries for any course size."""
+    modules = [
+        OutlineModule(page=m)
+        for m in ModulePage.objects.child_of(course).live().order_by("path")
+    ]
+    by_path = {m.page.path: m for m in modules}
+    lessons = (
+        LessonPage.objects.descendant_of(course).live().order_by("path")
+        .only("id", "title", "slug", "path", "depth", "url_path", "duration_minutes",
+              "is_preview", "required_tier_id", "video_id", "live", "locale_id")
+    )
+    for lesson in lessons:
+        module = by_path.get(lesson.path[: -Page.steplen])
+        if module is not None:
+            module.lessons.append(lesson)
+    return Outline(modules=modules)
+
+
+def lesson_neighbours(lesson: LessonPage) -> dict:
+    """Previous and next lesson across module boundaries, in course order."""
+    course = lesson.course
+    siblings = list(
+        LessonPage.objects.descendant_of(course).live().order_by("path").only("id", "title", "path", "url_path")
+    )
+    ids = [item.pk for item in siblings]
+    position = ids.index(lesson.pk) if lesson.pk in ids else -1
+    return {
+        "previous_lesson": siblings[position - 1] if position > 0 else None,
+        "next_lesson": siblings[position + 1] if 0 <= position < len(siblings) - 1 else None,
+        "lesson_position": position + 1,
+        "lesson_total": len(siblings),
+    }

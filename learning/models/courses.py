@@ -1,0 +1,233 @@
+"""Course pages: the catalog, a course, its modules and their lessons.
+
+The tree is CourseIndexPage → CoursePage → ModulePage → LessonPage; order within a
+parent is the page tree's own order, so editors reorder by dragging in the admin.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from home.blocks import BodyBlock, DownloadBlock
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
+
+
+@register_snippet
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class CourseIndexPage(Page):
+    """The catalog: every live course below it, filtered and paginated."""
+
+    introduction = models.TextField(blank=True)
+
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["learning.CoursePage"]
+    template = "pages/course_index_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.catalog import catalog_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_page(self, request.GET))
+        return context
+
+
+class CoursePageTag(TaggedItemBase):
+    content_object = ParentalKey("learning.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CoursePage(Page):
+    summary = models.TextField(help_text=_("One or two sentences for cards, search and teasers."))
+    body = StreamField(BodyBlock(), blank=True)
+    cover_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+    )
+    tags = ClusterTaggableManager(through=CoursePageTag, blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
+    instructors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="taught_courses",
+        limit_choices_to={"is_staff": True},
+    )
+    objectives = StreamField(
+        [("objective", blocks.CharBlock(label=_("Objective")))], blank=True,
+        help_text=_("What a learner can do after the course."),
+    )
+    requirements = StreamField(
+        [("requirement", blocks.CharBlock(label=_("Requirement")))], blank=True,
+    )
+    required_tier = models.ForeignKey(
+        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Lowest membership tier that opens this course. Empty means free."),
+    )
+    is_sequential = models.BooleanField(
+        default=False, help_text=_("Learners must finish each lesson before the next opens.")
+    )
+
+    parent_page_types = ["learning.CourseIndexPage"]
+    subpage_types = ["learning.ModulePage"]
+    template = "pages/course_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("objectives"), FieldPanel("requirements")], heading=_("Outcomes")),
+    ]
+    details_panels = [
+        FieldPanel("category"),
+        FieldPanel("level"),
+        FieldPanel("language"),
+        FieldPanel("tags"),
+        FieldPanel("instructors"),
+    ]
+    access_panels = [FieldPanel("required_tier"), FieldPanel("is_sequential")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Content")),
+        ObjectList(details_panels, heading=_("Details")),
+        ObjectList(access_panels, heading=_("Access")),
+        ObjectList(Page.promote_panels, heading=_("Promote")),
+        ObjectList(Page.settings_panels, heading=_("Settings")),
+    ])
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("level"),
+        index.FilterField("category"),
+        index.FilterField("required_tier"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+    ]
+
+    @property
+    def is_free(self) -> bool:
+        return self.required_tier_id is None or self.required_tier.is_free
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.catalog import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(self)
+        return context
+
+
+class ModulePage(Page):
+    summary = models.TextField(blank=True)
+
+    parent_page_types = ["learning.CoursePage"]
+    subpage_types = ["learning.LessonPage"]
+    template = "pages/module_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).select_related("required_tier").first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context["lessons"] = LessonPage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class LessonPage(Page):
+    summary = models.TextField(blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+    video = models.ForeignKey(
+        "media_pipeline.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
+    )
+    attachments = StreamField([("attachment", DownloadBlock())], blank=True)
+    is_preview = models.BooleanField(
+        default=False, help_text=_("Open to everyone, even visitors, as a free sample.")
+    )
+    duration_minutes = models.PositiveIntegerField(default=0, help_text=_("Length shown in the outline."))
+    required_tier = models.ForeignKey(
+        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Override the course's tier for this lesson. Empty means as the course."),
+    )
+
+    parent_page_types = ["learning.ModulePage"]
+    subpage_types = []
+    template = "pages/lesson_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("video"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+    access_panels = [FieldPanel("is_preview"), FieldPanel("required_tier")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Content")),
+        ObjectList(access_panels, heading=_("Access")),
+        ObjectList(Page.promote_panels, heading=_("Promote")),
+        ObjectList(Page.settings_panels, heading=_("Settings")),
+    ])
+
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).select_related("required_tier").first()
+
+    @cached_property
+    def module(self) -> ModulePage:
+        return ModulePage.objects.ancestor_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.catalog import lesson_neighbours
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context["module"] = self.module
+        context.update(lesson_neighbours(self))
+        return context

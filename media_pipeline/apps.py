@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MediaPipelineConfig(AppConfig):
+    name = "media_pipeline"
+    verbose_name = "Video"

@@ -1,0 +1,25 @@
+"""Site search over every live, public page, through Wagtail's search backend."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from wagtail.contrib.search_promotions.models import Query
+from wagtail.models import Page
+
+SEARCH_PAGE_SIZE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = Page.objects.none()
+    if query:
+        results = Page.objects.live().public().not_type(_root_types()).specific().search(query)
+        Query.get(query).add_hit()
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "pages/search_results.html", {"search_query": query, "results": page})
+
+
+def _root_types():
+    from home.models import HomePage
+
+    return (HomePage,)
