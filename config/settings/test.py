@@ -16,3 +16,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 Q_CLUSTER["sync"] = True  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

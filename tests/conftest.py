@@ -1,0 +1,86 @@
+"""Shared fixtures: the site tree and a named cast of users every test can use.
+
+The cast follows healthchecks' alice/bob/charlie habit: each name is a role, so a
+permission test reads as a sentence.
+"""
+
+import pytest
+from wagtail.models import Page, Site
+
+from memberships.defaults import seed_default_tiers
+from memberships.models import Tier
+
+from .factories import (
+    BlogIndexPageFactory,
+    CourseIndexPageFactory,
+    EbookIndexPageFactory,
+    HomePageFactory,
+    UserFactory,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def tiers(db):
+    """The default tiers. A migration seeds them, but a transactional test's flush
+    removes them, so the fixture makes sure they are there."""
+    seed_default_tiers(Tier)
+    return {tier.slug: tier for tier in Tier.objects.all()}
+
+
+@pytest.fixture
+def home(db):
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    for welcome_page in root.get_children():  # Wagtail's own placeholder page
+        welcome_page.delete()
+    home = HomePageFactory(parent=root, slug="home")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Lectern"},
+    )
+    return home
+
+
+@pytest.fixture
+def catalog(home):
+    return CourseIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def blog(home):
+    return BlogIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def ebooks(home):
+    return EbookIndexPageFactory(parent=home)
+
+
+def _verified(user):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def learner(db):
+    return _verified(UserFactory(email="learner@example.test", full_name="Lan Learner"))
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth.models import Group
+
+    user = _verified(UserFactory(email="editor@example.test", full_name="Ed Editor", is_staff=True))
+    group, _ = Group.objects.get_or_create(name="Editors")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return _verified(
+        UserFactory(email="admin@example.test", full_name="Ada Admin", is_staff=True, is_superuser=True)
+    )
