@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "memberships",
     "media_pipeline",
     "search",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
