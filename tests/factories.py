@@ -74,6 +74,7 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
 class CourseIndexPageFactory(wagtail_factories.PageFactory):
     title = "Courses"
+    show_in_menus = True
     slug = "courses"
 
     class Meta:
@@ -108,6 +109,7 @@ class LessonPageFactory(wagtail_factories.PageFactory):
 
 class BlogIndexPageFactory(wagtail_factories.PageFactory):
     title = "Blog"
+    show_in_menus = True
     slug = "blog"
 
     class Meta:
@@ -125,6 +127,7 @@ class BlogPageFactory(wagtail_factories.PageFactory):
 
 class EbookIndexPageFactory(wagtail_factories.PageFactory):
     title = "Ebooks"
+    show_in_menus = True
     slug = "ebooks"
 
     class Meta:

@@ -1,7 +1,11 @@
 """Small presentation helpers for the site's templates: formatting, not decisions."""
 
+from datetime import timedelta
+
 from django import template
 from django.core.paginator import Page as PaginatorPage
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -44,3 +48,12 @@ def nav_state(current_page, nav_page) -> str:
     if current_path == nav_page.path:
         return "page"
     return "true" if current_path.startswith(nav_page.path) else ""
+
+
+@register.filter
+def timedelta_words(delta) -> str:
+    """A timedelta in words ("1 hour", "30 minutes"), for messages such as a lockout."""
+    if not isinstance(delta, timedelta):
+        return ""
+    now = timezone.now()
+    return timeuntil(now + delta, now)

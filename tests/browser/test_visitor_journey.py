@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from ..conftest import PASSWORD
 from ..factories import build_course
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
