@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+
 from wagtail.users.apps import WagtailUsersAppConfig
 
 

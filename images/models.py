@@ -2,6 +2,7 @@
 without a painful data move (Wagtail's advice for custom image models)."""
 
 from django.db import models
+
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 
 

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 

@@ -4,8 +4,9 @@ The cast follows healthchecks' alice/bob/charlie habit: each name is a role, so 
 permission test reads as a sentence.
 """
 
-import pytest
 from wagtail.models import Page, Site
+
+import pytest
 
 from memberships.defaults import seed_default_tiers
 from memberships.models import Tier
@@ -84,3 +85,71 @@ def admin_user(db):
     return _verified(
         UserFactory(email="admin@example.test", full_name="Ada Admin", is_staff=True, is_superuser=True)
     )
+
+
+def _subscribed(email, name, tier, **subscription_fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from memberships.models import Subscription
+
+    user = _verified(UserFactory(email=email, full_name=name))
+    now = timezone.now()
+    fields = {"starts_at": now - timedelta(days=10), "ends_at": now + timedelta(days=20)}
+    fields.update(subscription_fields)
+    Subscription.objects.create(user=user, tier=tier, **fields)
+    return user
+
+
+@pytest.fixture
+def bronze(db, tiers):
+    """A signed-up learner with no paid plan: the free tier."""
+    return _verified(UserFactory(email="bronze@example.test", full_name="Bao Bronze"))
+
+
+@pytest.fixture
+def silver(db, tiers):
+    return _subscribed("silver@example.test", "Sang Silver", tiers["silver"])
+
+
+@pytest.fixture
+def gold(db, tiers):
+    return _subscribed("gold@example.test", "Giang Gold", tiers["gold"])
+
+
+@pytest.fixture
+def lapsed(db, tiers):
+    """Had Gold until yesterday; the expiry job has not run yet, the policy must not care."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return _subscribed(
+        "lapsed@example.test",
+        "Lam Lapsed",
+        tiers["gold"],
+        starts_at=now - timedelta(days=31),
+        ends_at=now - timedelta(days=1),
+    )
+
+
+def _instructor(email, name):
+    from django.contrib.auth.models import Group
+
+    user = _verified(UserFactory(email=email, full_name=name, is_staff=True))
+    group, _ = Group.objects.get_or_create(name="Instructors")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def instructor(db):
+    """Staff who teaches a course (add them to the course's instructors in the test)."""
+    return _instructor("instructor@example.test", "Ines Instructor")
+
+
+@pytest.fixture
+def other_instructor(db):
+    return _instructor("other.instructor@example.test", "Omar Otherinstructor")

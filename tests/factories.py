@@ -1,9 +1,11 @@
 """Factories for every model tests build. Pages are always created under a parent."""
 
+from django.contrib.auth import get_user_model
+
+from wagtail.documents import get_document_model
+
 import factory
 import wagtail_factories
-from django.contrib.auth import get_user_model
-from wagtail.documents import get_document_model
 
 from home.models import BlogIndexPage, BlogPage, HomePage, StandardPage
 from images.models import LecternImage
@@ -99,9 +101,7 @@ class ModulePageFactory(wagtail_factories.PageFactory):
 class LessonPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
     duration_minutes = factory.Faker("random_int", min=3, max=30)
-    body = factory.LazyFunction(
-        lambda: [("paragraph", "<p>Lesson body text for learners.</p>")]
-    )
+    body = factory.LazyFunction(lambda: [("paragraph", "<p>Lesson body text for learners.</p>")])
 
     class Meta:
         model = LessonPage

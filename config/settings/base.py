@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "memberships",
     "media_pipeline",
     "search",
+    "notifications",
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "memberships.gating.PrivateResponseMiddleware",
     # Last, so it sees the result of the authentication backends (axes docs).
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,6 +1,6 @@
 """Production: every secret from the environment, no default; fails loudly if missing."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 SECRET_KEY = env("SECRET_KEY")
@@ -18,6 +18,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

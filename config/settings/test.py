@@ -7,13 +7,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="lectern-test-media-"))
 
-from .base import *  # noqa: E402,F403
+from .base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_AUTOREFRESH = True
-Q_CLUSTER["sync"] = True  # noqa: F405
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+Q_CLUSTER["sync"] = True
+LOGGING["root"]["level"] = "WARNING"

@@ -2,9 +2,10 @@
 
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
+
+import pytest
 
 from accounts.models import User
 
@@ -22,8 +23,12 @@ def _link_in_last_mail(pattern: str) -> str:
 def test_sign_up_sends_verification_and_confirming_logs_in(client, home):
     response = client.post(
         reverse("account_signup"),
-        {"email": "New.Person@Example.test", "full_name": "Ngô Bảo Châu",
-         "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+        {
+            "email": "New.Person@Example.test",
+            "full_name": "Ngô Bảo Châu",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.test")
@@ -32,14 +37,16 @@ def test_sign_up_sends_verification_and_confirming_logs_in(client, home):
     confirm_url = _link_in_last_mail(r"http://testserver/accounts/confirm-email/\S+/")
 
     # Unverified: login is refused until the address is confirmed.
-    response = client.post(reverse("account_login"),
-                           {"login": user.email, "password": "a-long-passphrase-42"})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "a-long-passphrase-42"}
+    )
     assert "_auth_user_id" not in client.session
 
     response = client.post(confirm_url.replace("http://testserver", ""))
     assert response.status_code == 302
-    response = client.post(reverse("account_login"),
-                           {"login": user.email, "password": "a-long-passphrase-42"})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "a-long-passphrase-42"}
+    )
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
 
@@ -57,8 +64,7 @@ def test_sign_up_with_bad_input_shows_errors_and_keeps_what_was_typed(client, ho
 
 
 def test_learner_logs_in_with_email_in_any_case_and_logs_out(client, home, learner):
-    response = client.post(reverse("account_login"),
-                           {"login": learner.email.upper(), "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": learner.email.upper(), "password": PASSWORD})
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == learner.pk
     response = client.post(reverse("account_logout"))
@@ -72,8 +78,9 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, home, lear
     reset_url = _link_in_last_mail(r"http://testserver/accounts/password/reset/key/\S+/")
     response = client.get(reset_url.replace("http://testserver", ""), follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else reset_url
-    response = client.post(form_url, {"password1": "brand-new-passphrase-7",
-                                      "password2": "brand-new-passphrase-7"})
+    response = client.post(
+        form_url, {"password1": "brand-new-passphrase-7", "password2": "brand-new-passphrase-7"}
+    )
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password("brand-new-passphrase-7")

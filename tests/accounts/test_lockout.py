@@ -1,7 +1,8 @@
 """Ten wrong passwords lock the account (django-axes in allauth's login path)."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from ..conftest import PASSWORD
 

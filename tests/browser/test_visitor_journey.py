@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def published_course(catalog, tiers):
-    return build_course(catalog, modules=2, lessons=2, title="Modern CSS layout",
-                        summary="Grid and flexbox for real pages.")
+    return build_course(
+        catalog, modules=2, lessons=2, title="Modern CSS layout", summary="Grid and flexbox for real pages."
+    )
 
 
 def test_visitor_walks_home_catalog_course_lesson(live_server, page, published_course, home):

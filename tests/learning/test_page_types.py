@@ -120,8 +120,17 @@ class TestLearningPageRules(WagtailPageTestCase):
         response = self.client.post(
             reverse("wagtailadmin_pages:add", args=["learning", "coursepage", self.catalog.pk]),
             nested_form_data(
-                {"title": "No summary", "slug": "no-summary", "summary": "", "level": Level.BEGINNER,
-                 "language": "en", "action-publish": "1"}
+                {
+                    "title": "No summary",
+                    "slug": "no-summary",
+                    "summary": "",
+                    "body": streamfield([]),
+                    "objectives": streamfield([]),
+                    "requirements": streamfield([]),
+                    "level": Level.BEGINNER,
+                    "language": "en",
+                    "action-publish": "1",
+                }
             ),
         )
         self.assertEqual(response.status_code, 200)

@@ -46,6 +46,7 @@ class Tier(models.Model):
 
     class Meta:
         ordering = ["rank"]
+        permissions = [("open_all_content", "Can open all gated content (editors, moderators)")]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,33 @@
+"""The project's recurring jobs, created by `migrate` (post_migrate), never by hand.
+
+django-q2's cron schedules need croniter (pinned); its scheduler polls every 30 s.
+Re-running keeps an admin's changes to the time but restores a deleted schedule.
+"""
+
+from django_q.models import Schedule
+
+SCHEDULES = [
+    {
+        "name": "memberships: expire subscriptions",
+        "func": "memberships.tasks.expire_subscriptions",
+        "cron": "0 1 * * *",  # 01:00 daily
+    },
+    {
+        "name": "memberships: remind expiring subscriptions",
+        "func": "memberships.tasks.remind_expiring_subscriptions",
+        "cron": "0 9 * * *",  # 09:00 daily, when people read mail
+    },
+]
+
+
+def ensure_schedules(**_kwargs) -> None:
+    for item in SCHEDULES:
+        Schedule.objects.get_or_create(
+            name=item["name"],
+            defaults={
+                "func": item["func"],
+                "schedule_type": Schedule.CRON,
+                "cron": item["cron"],
+                "repeats": -1,
+            },
+        )

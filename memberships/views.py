@@ -1,0 +1,30 @@
+"""Public membership pages: pricing, and the learner's own membership."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from . import policy
+from .models import Subscription
+
+
+def pricing(request):
+    current = policy.tier_of(request.user) if request.user.is_authenticated else None
+    return render(
+        request,
+        "memberships/pricing.html",
+        {
+            "tiers": policy.all_tiers(),
+            "current_tier": current,
+            "highlight": request.GET.get("tier", ""),
+        },
+    )
+
+
+@login_required
+def my_membership(request):
+    subscriptions = Subscription.objects.filter(user=request.user).select_related("tier")
+    return render(
+        request,
+        "memberships/my_membership.html",
+        {"current_tier": policy.tier_of(request.user), "subscriptions": subscriptions},
+    )
