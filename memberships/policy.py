@@ -5,14 +5,14 @@ live-session joins, certificates and the API all ask here; nothing else decides 
 Each answer is a `Decision` that also says *why not*, so a refusal can render a useful
 teaser ("Gold members get this course") instead of a bare error.
 
-Rules, in order:
+Rules:
 1. A preview lesson and free content (no tier, or a free tier) are open to everyone.
 2. Visitors who are not logged in get nothing gated.
-3. Content staff (superusers, and groups holding `memberships.open_all_content`, which
+3. A learner whose current tier ranks at least as high as the tier the content asks
+   for, and includes the feature (ebooks, live sessions, certificates), gets in.
+4. Content staff (superusers, and groups holding `memberships.open_all_content`, which
    the Editors and Moderators groups get) open everything.
-4. A course's own instructors open everything in that course.
-5. Otherwise the learner's current tier must rank at least as high as the tier the
-   content asks for, and include the feature (ebooks, live sessions, certificates).
+5. A course's own instructors open everything in that course.
 """
 
 from dataclasses import dataclass
@@ -138,16 +138,17 @@ def _is_open(tier: Tier | None) -> bool:
 def _check(user, required: Tier | None, *, course=None, feature: str | None = None) -> Decision:
     if not user.is_authenticated:
         return Decision(False, Reason.LOGIN_REQUIRED, required, free_tier())
+    # The member check comes first: it is the common case and costs one cached query,
+    # while staff and instructor checks load permissions and the course's instructors.
+    tier = tier_of(user)
+    has_feature = not feature or getattr(tier, feature, False)
+    if has_feature and tier is not None and tier.includes(required):
+        return Decision(True, Reason.MEMBER, required, tier)
     if is_content_staff(user):
         return Decision(True, Reason.STAFF, required)
     if teaches(user, course):
         return Decision(True, Reason.INSTRUCTOR, required)
-    tier = tier_of(user)
-    if feature and not getattr(tier, feature, False):
-        return Decision(False, Reason.NOT_IN_TIER, required, tier)
-    if tier is not None and tier.includes(required):
-        return Decision(True, Reason.MEMBER, required, tier)
-    return Decision(False, Reason.TIER_TOO_LOW, required, tier)
+    return Decision(False, Reason.TIER_TOO_LOW if has_feature else Reason.NOT_IN_TIER, required, tier)
 
 
 def can_view(user, page) -> Decision:

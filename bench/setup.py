@@ -1,0 +1,18 @@
+"""A throwaway database for benchmarks: migrated SQLite (or DATABASE_URL) in a temp dir."""
+
+import os
+import tempfile
+
+
+def django_with_fresh_db():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='lectern-bench-')}/bench.sqlite3"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0, interactive=False)
