@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("search/", search_views.search, name="search"),
     path("membership/", include("memberships.urls")),
+    path("", include("learning.urls")),  # /ebooks/<id>/download/, before Wagtail's pages
     path("sitemap.xml", sitemap),
 ]
 

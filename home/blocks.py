@@ -6,14 +6,17 @@ lives in the StructValue classes here, not in template tags.
 
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+from django.utils.translation import gettext_lazy as _
+
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 
 CODE_LANGUAGES = [
     ("python", "Python"),
@@ -51,6 +54,29 @@ class CodeBlock(blocks.StructBlock):
         value_class = CodeValue
 
 
+CALLOUT_STYLES = {
+    "info": ("i", _("Note")),
+    "tip": ("★", _("Tip")),
+    "warning": ("!", _("Warning")),
+}
+
+
+class CalloutValue(blocks.StructValue):
+    """The callout's symbol and default heading come from its kind, not the template."""
+
+    @cached_property
+    def style(self):
+        return CALLOUT_STYLES.get(self.get("kind"), CALLOUT_STYLES["info"])
+
+    @property
+    def symbol(self) -> str:
+        return self.style[0]
+
+    @property
+    def heading(self) -> str:
+        return self.get("title") or self.style[1]
+
+
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         choices=[("info", "Info"), ("tip", "Tip"), ("warning", "Warning")], default="info"
@@ -61,6 +87,7 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         template = "components/streamfield/blocks/callout_block.html"
+        value_class = CalloutValue
 
 
 class ImageBlock(blocks.StructBlock):

@@ -4,21 +4,21 @@ Each function does a fixed number of queries whatever the size of a course, so a
 course with a hundred lessons costs what a course with four does.
 """
 
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.models import Page
 
 from images.models import LecternImage
 from memberships.models import Tier
 
-from .models import Category, CoursePage, Level, LessonPage, ModulePage
+from .models import Category, CoursePage, LessonPage, Level, ModulePage
 
 CATALOG_PAGE_SIZE = 9
 CARD_RENDITION = "fill-640x360"
@@ -71,7 +71,7 @@ def catalog_page(index_page, params) -> dict:
         courses = filter_courses(courses, form.cleaned_data)
     else:
         courses = courses.none()
-    courses = _with_card_relations(courses).order_by("-first_published_at", "-pk")
+    courses = _with_card_relations(courses).order_by(F("first_published_at").desc(nulls_last=True), "-pk")
     page: PaginatorPage = Paginator(courses, CATALOG_PAGE_SIZE).get_page(params.get("page"))
     annotate_course_cards(page.object_list)
     query = params.copy()
@@ -90,7 +90,7 @@ def featured_courses(home_page) -> list[CoursePage]:
     if chosen:
         by_id = {c.pk: c for c in courses.filter(pk__in=chosen)}
         return [by_id[pk] for pk in chosen if pk in by_id]
-    return list(courses.order_by("-first_published_at")[:3])
+    return list(courses.order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:3])
 
 
 def _lessons_below(courses: Iterable[Page]):
@@ -150,15 +150,26 @@ class Outline:
 
 def course_outline(course: CoursePage) -> Outline:
     """Modules and their live lessons in tree order: two queries for any course size."""
-    modules = [
-        OutlineModule(page=m)
-        for m in ModulePage.objects.child_of(course).live().order_by("path")
-    ]
+    modules = [OutlineModule(page=m) for m in ModulePage.objects.child_of(course).live().order_by("path")]
     by_path = {m.page.path: m for m in modules}
     lessons = (
-        LessonPage.objects.descendant_of(course).live().order_by("path")
-        .only("id", "title", "slug", "path", "depth", "url_path", "duration_minutes",
-              "is_preview", "required_tier_id", "video_id", "live", "locale_id")
+        LessonPage.objects.descendant_of(course)
+        .live()
+        .order_by("path")
+        .only(
+            "id",
+            "title",
+            "slug",
+            "path",
+            "depth",
+            "url_path",
+            "duration_minutes",
+            "is_preview",
+            "required_tier_id",
+            "video_id",
+            "live",
+            "locale_id",
+        )
     )
     for lesson in lessons:
         module = by_path.get(lesson.path[: -Page.steplen])
@@ -171,7 +182,10 @@ def lesson_neighbours(lesson: LessonPage) -> dict:
     """Previous and next lesson across module boundaries, in course order."""
     course = lesson.course
     siblings = list(
-        LessonPage.objects.descendant_of(course).live().order_by("path").only("id", "title", "path", "url_path")
+        LessonPage.objects.descendant_of(course)
+        .live()
+        .order_by("path")
+        .only("id", "title", "path", "url_path")
     )
     ids = [item.pk for item in siblings]
     position = ids.index(lesson.pk) if lesson.pk in ids else -1

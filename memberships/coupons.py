@@ -15,8 +15,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Coupon, CouponKind, CouponRedemption, Order, Tier
+from .models import Coupon, CouponKind, CouponRedemption, Order, OrderStatus, Tier
 from .money import quantize
+
+
+class CouponError(ValidationError):
+    """A code that cannot be used; the message is written for the learner."""
 
 
 class Price(NamedTuple):
@@ -29,12 +33,12 @@ def normalize_code(code: str) -> str:
 
 
 def validate(code: str, user, tier: Tier, *, at=None) -> Coupon:
-    """The coupon `code` names, if `user` may use it on `tier` now; else a ValidationError
+    """The coupon `code` names, if `user` may use it on `tier` now; else a CouponError
     whose message can be shown to the learner as it is."""
     code = normalize_code(code)
     coupon = Coupon.objects.filter(code__iexact=code, active=True).first() if code else None
     if coupon is None:
-        raise ValidationError(_("This code is not valid."), code="unknown")
+        raise CouponError(_("This code is not valid."), code="unknown")
     _check_applies(coupon, tier, at=at)
     _check_limits(coupon, user)
     return coupon
@@ -58,7 +62,7 @@ def price_with(tier: Tier, coupon: Coupon | None) -> Price:
 
 
 def redeem(coupon: Coupon, user, order: Order) -> CouponRedemption:
-    """Count one use of `coupon` for `order`, or raise ValidationError if none is left.
+    """Count one use of `coupon` for `order`, or raise CouponError if none is left.
 
     The coupon row is locked (SELECT … FOR UPDATE) for the rest of the transaction, so
     concurrent redemptions on PostgreSQL queue up and each re-reads the count the one
@@ -68,7 +72,7 @@ def redeem(coupon: Coupon, user, order: Order) -> CouponRedemption:
     with transaction.atomic():
         locked = Coupon.objects.select_for_update().get(pk=coupon.pk)
         if not locked.active:
-            raise ValidationError(_("This code is not valid."), code="unknown")
+            raise CouponError(_("This code is not valid."), code="unknown")
         _check_limits(locked, user)
         redemption = CouponRedemption.objects.create(coupon=locked, user=user, order=order)
         Coupon.objects.filter(pk=locked.pk).update(times_redeemed=F("times_redeemed") + 1)
@@ -91,15 +95,15 @@ def release(order: Order) -> bool:
 def _check_applies(coupon: Coupon, tier: Tier, *, at=None) -> None:
     at = at or timezone.now()
     if coupon.valid_from and at < coupon.valid_from:
-        raise ValidationError(_("This code is not active yet."), code="not_yet")
+        raise CouponError(_("This code is not active yet."), code="not_yet")
     if coupon.valid_until and at >= coupon.valid_until:
-        raise ValidationError(_("This code has expired."), code="expired")
+        raise CouponError(_("This code has expired."), code="expired")
     if coupon.pk and coupon.tiers.exists() and not coupon.tiers.filter(pk=tier.pk).exists():
-        raise ValidationError(
+        raise CouponError(
             _("This code does not apply to the %(tier)s plan.") % {"tier": tier.name}, code="wrong_tier"
         )
     if coupon.kind == CouponKind.FIXED and coupon.currency.upper() != tier.currency.upper():
-        raise ValidationError(
+        raise CouponError(
             _("This code cannot be used for prices in %(currency)s.") % {"currency": tier.currency},
             code="wrong_currency",
         )
@@ -107,8 +111,16 @@ def _check_applies(coupon: Coupon, tier: Tier, *, at=None) -> None:
 
 def _check_limits(coupon: Coupon, user) -> None:
     if coupon.is_used_up:
-        raise ValidationError(_("This code has been used up."), code="used_up")
+        raise CouponError(_("This code has been used up."), code="used_up")
     if coupon.per_user_limit is not None:
-        used = CouponRedemption.objects.filter(coupon=coupon, user=user).count()
-        if used >= coupon.per_user_limit:
-            raise ValidationError(_("You have already used this code."), code="used_by_user")
+        mine = list(CouponRedemption.objects.filter(coupon=coupon, user=user).select_related("order"))
+        if len(mine) >= coupon.per_user_limit:
+            unpaid = next((r.order for r in mine if r.order.status == OrderStatus.PENDING), None)
+            if unpaid is not None:
+                # Say which order holds it: cancelling that order gives the use back.
+                raise CouponError(
+                    _("Your unpaid order %(reference)s is using this code. Cancel that order to use it here.")
+                    % {"reference": unpaid.reference},
+                    code="held_by_unpaid_order",
+                )
+            raise CouponError(_("You have already used this code."), code="used_by_user")

@@ -1,10 +1,18 @@
 from django.urls import path
 
 from . import views
+from .payments import views as payment_views
 
 app_name = "memberships"
 
 urlpatterns = [
     path("", views.pricing, name="pricing"),
     path("mine/", views.my_membership, name="mine"),
+    # Payments
+    path("checkout/<slug:tier_slug>/", payment_views.checkout, name="checkout"),
+    path("orders/<str:reference>/", payment_views.order_detail, name="order"),
+    path("orders/<str:reference>/cancel/", payment_views.cancel_order, name="cancel_order"),
+    path("orders/<str:reference>/stripe/success/", payment_views.stripe_success, name="stripe_success"),
+    path("orders/<str:reference>/stripe/cancel/", payment_views.stripe_cancel, name="stripe_cancel"),
+    path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
 ]

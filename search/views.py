@@ -6,6 +6,8 @@ from django.shortcuts import render
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
+from memberships import policy
+
 SEARCH_PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -17,6 +19,9 @@ def search(request):
         results = Page.objects.live().public().not_type(_root_types()).specific().search(query)
         Query.get(query).add_hit()
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    for result in page.object_list:
+        # Results show titles and summaries only; the lock tells members-only apart.
+        result.is_locked = not policy.can_view(request.user, result)
     return render(request, "pages/search_results.html", {"search_query": query, "results": page})
 
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     # Ours: one job each (see ARCHITECTURE.md).
     "accounts",
     "images",
+    "documents",
     "home",
     "learning",
     "memberships",
@@ -219,6 +220,40 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
+# Protected files: ebooks and lesson attachments (Wagtail documents) live in their own
+# storage that no URL serves. Every download passes through Django, which asks the
+# policy and then hands the bytes over as PROTECTED_FILES_SERVER says: "django" streams
+# them, "nginx" answers with X-Accel-Redirect to nginx's internal /protected/ location,
+# "s3" redirects to a presigned URL valid PROTECTED_URL_SECONDS.
+# An empty value (as in .env.example) means the default, never the current directory.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default="") or BASE_DIR / "private-media")
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    # base_url points nowhere on purpose: no route or nginx location serves it.
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files-are-never-served/"},
+}
+PROTECTED_URL_SECONDS = env.int("PROTECTED_URL_SECONDS", default=300)
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "location": "private",
+            "default_acl": "private",
+            "custom_domain": None,  # a CDN domain would serve unsigned URLs
+            "querystring_auth": True,
+            "querystring_expire": PROTECTED_URL_SECONDS,
+            # botocore would otherwise presign us-east-1 URLs with the retired SigV2.
+            "signature_version": "s3v4",
+        },
+    }
+PROTECTED_FILES_SERVER = env("PROTECTED_FILES_SERVER", default="django")
+if PROTECTED_FILES_SERVER not in {"django", "nginx", "s3"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PROTECTED_FILES_SERVER must be one of: django, nginx, s3.")
+PROTECTED_FILES_NGINX_LOCATION = "/protected/"
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -251,6 +286,9 @@ WAGTAIL_SITE_NAME = "Lectern"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "images.LecternImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_DOCUMENT_MODEL = "documents.LecternDocument"
+# Never "direct" or "redirect": every document request must pass the access hook.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "epub", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -275,3 +313,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Payments
+# Stripe Checkout is offered only when STRIPE_SECRET_KEY is set; the webhook refuses
+# every event while STRIPE_WEBHOOK_SECRET is empty. STRIPE_API_BASE stays empty (the
+# library's own https://api.stripe.com) except in tests, which point it at a fake.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Shown to learners who pay by bank transfer; "\n" in the variable starts a new line.
+BANK_TRANSFER_DETAILS = env.str(
+    "BANK_TRANSFER_DETAILS",
+    multiline=True,
+    default=(
+        "DEMO ONLY: replace with your bank's details (BANK_TRANSFER_DETAILS).\n"
+        "Bank: Example Bank\nAccount name: Lectern Demo\nAccount number: 0000 0000 0000"
+    ),
+)

@@ -3,17 +3,18 @@ from .courses import (
     CourseIndexPage,
     CoursePage,
     CoursePageTag,
-    Level,
     LessonPage,
+    Level,
     ModulePage,
 )
-from .ebooks import EbookIndexPage, EbookPage
+from .ebooks import EbookDownload, EbookIndexPage, EbookPage
 
 __all__ = [
     "Category",
     "CourseIndexPage",
     "CoursePage",
     "CoursePageTag",
+    "EbookDownload",
     "EbookIndexPage",
     "EbookPage",
     "Level",

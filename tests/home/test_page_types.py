@@ -1,6 +1,7 @@
 """Where the site's own pages may live in the tree, and that an admin can create each one."""
 
 from django.urls import reverse
+
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -88,12 +89,16 @@ class TestSectionPageRules(AdminLoggedIn):
             ]
         )
         self.assertCanCreate(
-            self.home, StandardPage, nested_form_data({"title": "About us", "introduction": "Hi.", "body": body})
+            self.home,
+            StandardPage,
+            nested_form_data({"title": "About us", "introduction": "Hi.", "body": body}),
         )
         about = StandardPage.objects.get(slug="about-us")
         self.assertEqual([block.block_type for block in about.body], ["paragraph", "callout"])
 
-        self.assertCanCreate(about, StandardPage, nested_form_data({"title": "Team", "body": streamfield([])}))
+        self.assertCanCreate(
+            about, StandardPage, nested_form_data({"title": "Team", "body": streamfield([])})
+        )
         self.assertEqual(StandardPage.objects.get(slug="team").get_parent().pk, about.pk)
 
     def test_blog_index_lives_under_home_and_holds_only_posts(self):
@@ -141,8 +146,13 @@ class TestSectionPageRules(AdminLoggedIn):
         response = self.client.post(
             _add_url(BlogPage, self.blog),
             nested_form_data(
-                {"title": "Empty", "slug": "empty", "date": "2025-03-14", "body": streamfield([]),
-                 "action-publish": "1"}
+                {
+                    "title": "Empty",
+                    "slug": "empty",
+                    "date": "2025-03-14",
+                    "body": streamfield([]),
+                    "action-publish": "1",
+                }
             ),
         )
         self.assertEqual(response.status_code, 200)

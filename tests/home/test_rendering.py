@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.utils import timezone
+
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone
 
 from home.models import HomePageFeaturedCourse
 
@@ -27,7 +28,11 @@ def _published_courses(catalog, count: int) -> list:
     start = timezone.now() - datetime.timedelta(days=count)
     return [
         build_course(
-            catalog, modules=1, lessons=2, title=f"Course {n}", first_published_at=start + datetime.timedelta(days=n)
+            catalog,
+            modules=1,
+            lessons=2,
+            title=f"Course {n}",
+            first_published_at=start + datetime.timedelta(days=n),
         )
         for n in range(count)
     ]

@@ -5,14 +5,16 @@ tree carries Wagtail's default "Moderators approval" workflow, so an editor draf
 submits while a moderator publishes (SPEC §1: editors use Wagtail's own workflow).
 """
 
-import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from learning.models import CoursePage, Level, LessonPage, ModulePage
+import pytest
+from bs4 import BeautifulSoup
+
+from learning.models import CoursePage, LessonPage, Level, ModulePage
 
 from ..factories import CoursePageFactory, ModulePageFactory, UserFactory
 
@@ -188,7 +190,8 @@ def test_editor_submits_a_lesson_for_moderation_and_approval_publishes_it(client
 
     client.force_login(moderator)
     response = client.post(
-        reverse("wagtailadmin_pages:workflow_action", args=[lesson.pk, "approve", task_state.pk]), {"comment": ""}
+        reverse("wagtailadmin_pages:workflow_action", args=[lesson.pk, "approve", task_state.pk]),
+        {"comment": ""},
     )
 
     assert response.status_code == 302

@@ -3,11 +3,12 @@
 import datetime
 import html
 
-import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from home.templatetags.lectern_tags import duration
 from learning.models import Level
@@ -196,7 +197,11 @@ def test_catalog_query_count_does_not_grow_with_courses_on_the_page(client, cata
     def add_courses(count):
         for _ in range(count):
             build_course(
-                catalog, modules=2, lessons=3, category=category, required_tier=tiers["silver"],
+                catalog,
+                modules=2,
+                lessons=3,
+                category=category,
+                required_tier=tiers["silver"],
                 cover_image=ImageFactory(),
             )
 

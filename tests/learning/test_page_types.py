@@ -1,6 +1,7 @@
 """Where course and ebook pages may live in the tree, and that an admin can create each one."""
 
 from django.urls import reverse
+
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -11,8 +12,8 @@ from learning.models import (
     CoursePage,
     EbookIndexPage,
     EbookPage,
-    Level,
     LessonPage,
+    Level,
     ModulePage,
 )
 from memberships.defaults import seed_default_tiers
@@ -195,6 +196,10 @@ class TestLearningPageRules(WagtailPageTestCase):
         self.assertEqual(ebook.page_count, 180)
 
     def test_new_ebook_form_starts_at_the_lowest_tier_that_includes_ebooks(self):
-        response = self.client.get(reverse("wagtailadmin_pages:add", args=["learning", "ebookpage", self.ebooks.pk]))
+        response = self.client.get(
+            reverse("wagtailadmin_pages:add", args=["learning", "ebookpage", self.ebooks.pk])
+        )
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.context["form"]["required_tier"].value(), Tier.objects.get(slug="silver").pk)
+        self.assertEqual(
+            response.context["form"]["required_tier"].value(), Tier.objects.get(slug="silver").pk
+        )

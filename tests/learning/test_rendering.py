@@ -1,8 +1,9 @@
 """Course, module, lesson and ebook pages render what a visitor needs to see."""
 
+from django.template.defaultfilters import filesizeformat
+
 import pytest
 from bs4 import BeautifulSoup
-from django.template.defaultfilters import filesizeformat
 
 from home.templatetags.lectern_tags import duration
 
@@ -130,8 +131,22 @@ def test_lesson_body_renders_highlighted_code_callout_image_and_download(client,
         parent=module,
         body=[
             ("paragraph", "<p>Read the plan before tuning.</p>"),
-            ("code", {"language": "python", "caption": "Fetch rows", "code": "def fetch(cursor):\n    return cursor.fetchall()"}),
-            ("callout", {"kind": "warning", "title": "Mind the locks", "text": "<p>Long transactions block writers.</p>"}),
+            (
+                "code",
+                {
+                    "language": "python",
+                    "caption": "Fetch rows",
+                    "code": "def fetch(cursor):\n    return cursor.fetchall()",
+                },
+            ),
+            (
+                "callout",
+                {
+                    "kind": "warning",
+                    "title": "Mind the locks",
+                    "text": "<p>Long transactions block writers.</p>",
+                },
+            ),
             ("image", {"image": image, "caption": "A sequential scan"}),
             ("download", {"document": handout, "title": ""}),
         ],
@@ -157,7 +172,8 @@ def test_lesson_body_renders_highlighted_code_callout_image_and_download(client,
 def test_code_in_an_unknown_language_is_shown_escaped(client, catalog):
     module = ModulePageFactory(parent=CoursePageFactory(parent=catalog))
     lesson = LessonPageFactory(
-        parent=module, body=[("code", {"language": "klingon", "caption": "", "code": "<script>alert(1)</script>"})]
+        parent=module,
+        body=[("code", {"language": "klingon", "caption": "", "code": "<script>alert(1)</script>"})],
     )
 
     html = client.get(lesson.url).content.decode()

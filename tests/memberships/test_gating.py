@@ -78,3 +78,20 @@ def test_gated_lesson_costs_few_queries_more_than_a_free_one(client, catalog, ti
     with CaptureQueriesContext(connection) as gated_queries:
         assert client.get(gated.url).status_code == 200
     assert len(gated_queries) - len(free_queries) <= 3
+
+
+def test_search_results_mark_locked_pages_and_never_show_their_body(client, catalog, tiers, bronze):
+    CoursePageFactory(
+        parent=catalog,
+        title="Quantum gardening",
+        summary="Grow things in superposition.",
+        required_tier=tiers["gold"],
+        body=[("paragraph", "<p>The secret compost recipe is zucchini.</p>")],
+    )
+    client.force_login(bronze)
+    response = client.get("/search/", {"q": "quantum"})
+    page = response.content.decode()
+    assert "Quantum gardening" in page
+    assert "Grow things in superposition." in page
+    assert "secret compost" not in page
+    assert [r.is_locked for r in response.context["results"]] == [True]

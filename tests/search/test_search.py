@@ -1,7 +1,8 @@
 """Site search: finds live pages by their words, and never breaks on odd input."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from search.views import MAX_QUERY_LENGTH
 
@@ -40,14 +41,18 @@ def test_search_finds_a_course_by_a_word_in_its_body(client, catalog):
 
 
 def test_search_finds_a_blog_post_by_its_body_text(client, blog):
-    BlogPageFactory(parent=blog, title="Release notes", body=[("paragraph", "<p>We shipped marzipan quizzes.</p>")])
+    BlogPageFactory(
+        parent=blog, title="Release notes", body=[("paragraph", "<p>We shipped marzipan quizzes.</p>")]
+    )
     BlogPageFactory(parent=blog, title="Unrelated post")
 
     assert _found(_search(client, q="marzipan")) == ["Release notes"]
 
 
 def test_search_ignores_draft_pages(client, catalog, blog):
-    CoursePageFactory(parent=catalog, title="Unreleased course", summary="Secret zeppelin material.", live=False)
+    CoursePageFactory(
+        parent=catalog, title="Unreleased course", summary="Secret zeppelin material.", live=False
+    )
     BlogPageFactory(parent=blog, title="Embargoed post", body=[("paragraph", "<p>zeppelin</p>")], live=False)
 
     response = _search(client, q="zeppelin")

@@ -1,0 +1,265 @@
+"""Wagtail admin for orders and coupons (registered from wagtail_hooks.py).
+
+Orders are records of money: staff read, search and filter them, and confirm bank
+transfers, but never add, edit or delete one by hand — state changes go through
+`memberships.payments.orders`, which grants the subscription and mails the receipt.
+"""
+
+from django.contrib.admin.utils import quote, unquote
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import Coupon, CouponKind, Order, OrderStatus
+from .money import format_money
+from .payments import manual_provider
+from .payments.orders import OrderError
+
+
+class OrderPermissionPolicy(ModelPermissionPolicy):
+    """Nobody, superusers included, adds, edits or deletes an order in the admin.
+
+    Viewing needs `view_order`; confirming a bank transfer needs `confirm_order`.
+    """
+
+    read_only_actions = {"add", "change", "delete"}
+
+    def user_has_permission(self, user, action):
+        if action in self.read_only_actions:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+def _money(field):
+    return lambda order: format_money(getattr(order, field), order.currency)
+
+
+class OrderIndexView(IndexView):
+    confirm_url_name = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.awaits_bank_transfer and self.user_has_permission("confirm"):
+            buttons.append(
+                ListingButton(
+                    _("Confirm bank transfer"),
+                    url=reverse(self.confirm_url_name, args=[quote(instance.pk)]),
+                    icon_name="check",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class ConfirmBankTransferView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET asks "did this transfer arrive?"; POST confirms it. Confirming an order that is
+    already paid changes nothing."""
+
+    model = Order
+    permission_required = "confirm"
+    index_url_name = None
+    header_icon = "check"
+    page_title = gettext_lazy("Confirm bank transfer")
+    template_name = "memberships/admin/confirm_bank_transfer.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(
+            Order.objects.select_related("tier", "user", "coupon"), pk=unquote(str(kwargs["pk"]))
+        )
+
+    def get_page_subtitle(self):
+        return self.object.reference
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": Order._meta.verbose_name_plural.capitalize()},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.object.reference},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        if not self.object.awaits_bank_transfer:
+            messages.warning(request, self._not_pending_message())
+            return redirect(self.index_url_name)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.object.awaits_bank_transfer:
+            messages.warning(request, self._not_pending_message())
+            return redirect(self.index_url_name)
+        try:
+            order = manual_provider.confirm(
+                self.object,
+                actor=request.user,
+                bank_reference=request.POST.get("bank_reference", "").strip()[:255],
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect(self.index_url_name)
+        messages.success(
+            request,
+            _("%(reference)s confirmed: %(email)s now has %(tier)s. Receipt sent.")
+            % {"reference": order.reference, "email": order.email, "tier": order.tier.name},
+        )
+        return redirect(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            order=self.object,
+            amount=format_money(self.object.amount, self.object.currency),
+            cancel_url=reverse(self.index_url_name),
+        )
+        return context
+
+    def _not_pending_message(self) -> str:
+        return _("%(reference)s is not awaiting a bank transfer (status: %(status)s); nothing changed.") % {
+            "reference": self.object.reference,
+            "status": self.object.get_status_display(),
+        }
+
+
+class OrderViewSet(ModelViewSet):
+    model = Order
+    icon = "form"
+    menu_label = gettext_lazy("Orders")
+    add_to_admin_menu = False
+    index_view_class = OrderIndexView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = []  # no add or edit form is ever shown: the policy allows neither
+    list_per_page = 50
+    search_fields = ["reference", "email", "user__email", "provider_reference"]
+    list_filter = ["status", "provider", "tier", "created_at"]
+    list_export = [
+        "reference",
+        "email",
+        "tier",
+        "list_price",
+        "discount",
+        "amount",
+        "currency",
+        "provider",
+        "status",
+        "provider_reference",
+        "created_at",
+        "paid_at",
+    ]
+    inspect_view_fields = [
+        "reference",
+        "email",
+        "user",
+        "tier",
+        "list_price",
+        "discount",
+        "amount",
+        "currency",
+        "coupon",
+        "provider",
+        "status",
+        "provider_reference",
+        "created_at",
+        "paid_at",
+        "closed_at",
+        "confirmed_by",
+        "subscription",
+    ]
+
+    @cached_property
+    def list_display(self):
+        return [
+            "reference",
+            "email",
+            "tier",
+            Column("amount", label=_("Amount"), accessor=_money("amount"), sort_key="amount"),
+            "provider",
+            StatusTagColumn(
+                "status",
+                label=_("Status"),
+                accessor="get_status_display",
+                sort_key="status",
+                primary=lambda order: order.status == OrderStatus.PAID,
+            ),
+            DateColumn("created_at", label=_("Placed"), sort_key="created_at"),
+        ]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(confirm_url_name=self.get_url_name("confirm"), **kwargs)
+
+    def get_permissions_to_register(self):
+        """Only what the policy honours: view and confirm (add/change/delete never apply)."""
+        return super().get_permissions_to_register().filter(codename__in=["view_order", "confirm_order"])
+
+    @property
+    def confirm_view(self):
+        return self.construct_view(ConfirmBankTransferView)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("confirm/<str:pk>/", self.confirm_view, name="confirm"),
+        ]
+
+
+def _coupon_discount(coupon: Coupon) -> str:
+    if coupon.kind == CouponKind.PERCENT:
+        return f"{coupon.value.normalize():f} %"
+    return format_money(coupon.value, coupon.currency or "VND")
+
+
+def _coupon_usage(coupon: Coupon) -> str:
+    limit = coupon.max_redemptions if coupon.max_redemptions is not None else "∞"
+    return f"{coupon.times_redeemed} / {limit}"
+
+
+class CouponViewSet(ModelViewSet):
+    model = Coupon
+    icon = "tag"
+    menu_label = gettext_lazy("Coupons")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    search_fields = ["code", "description"]
+    list_filter = ["active", "kind", "tiers", "valid_until"]
+    form_fields = [
+        "code",
+        "description",
+        "kind",
+        "value",
+        "currency",
+        "valid_from",
+        "valid_until",
+        "max_redemptions",
+        "per_user_limit",
+        "tiers",
+        "active",
+    ]
+
+    @cached_property
+    def list_display(self):
+        return [
+            "code",
+            Column("discount", label=_("Discount"), accessor=_coupon_discount),
+            Column("usage", label=_("Used"), accessor=_coupon_usage, sort_key="times_redeemed"),
+            DateColumn("valid_until", label=_("Valid until"), sort_key="valid_until"),
+            StatusTagColumn(
+                "active",
+                label=_("Active"),
+                accessor=lambda c: _("Active") if c.active else _("Off"),
+                primary=lambda c: c.active,
+            ),
+        ]

@@ -1,0 +1,64 @@
+"""From a placed order to the page that takes the money."""
+
+import logging
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..models import Order, OrderStatus, PaymentProvider
+from . import orders, stripe_provider
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentUnavailable(Exception):
+    """The provider could not start a payment; the message is written for the learner."""
+
+
+def available_providers() -> list[tuple[str, str]]:
+    """The ways to pay offered at checkout: card when Stripe is configured, bank transfer always."""
+    choices = []
+    if stripe_provider.is_configured():
+        choices.append((PaymentProvider.STRIPE.value, PaymentProvider.STRIPE.label))
+    choices.append((PaymentProvider.MANUAL.value, PaymentProvider.MANUAL.label))
+    return choices
+
+
+def start_payment(order: Order, build_absolute_uri) -> str:
+    """The URL to send the learner to next: Stripe Checkout, or the order's own page
+    (bank transfer instructions, or a paid order a coupon made free)."""
+    order_url = reverse("memberships:order", args=[order.reference])
+    if order.status == OrderStatus.PAID or order.provider != PaymentProvider.STRIPE:
+        return order_url
+    try:
+        session = stripe_provider.create_checkout_session(
+            order,
+            success_url=build_absolute_uri(reverse("memberships:stripe_success", args=[order.reference])),
+            cancel_url=build_absolute_uri(reverse("memberships:stripe_cancel", args=[order.reference])),
+        )
+    except stripe_provider.StripeError as error:
+        logger.warning("stripe checkout for %s failed: %s", order.reference, error)
+        orders.cancel(order)
+        raise PaymentUnavailable(
+            _(
+                "The card payment service did not answer. Nothing was charged: try again, or pay by bank transfer."
+            )
+        ) from error
+    orders.attach_provider_reference(order, session.id)
+    return session.url
+
+
+def withdraw(order: Order) -> Order:
+    """The learner gives up on an unpaid order. A card order's Stripe page is closed first,
+    so nobody can pay for an order we have already cancelled."""
+    if order.provider == PaymentProvider.STRIPE and order.provider_reference:
+        try:
+            stripe_provider.expire_checkout_session(order.provider_reference)
+        except stripe_provider.StripeError as error:
+            logger.warning("could not expire stripe session of %s: %s", order.reference, error)
+            raise PaymentUnavailable(
+                _(
+                    "We could not close the card payment page. If you have already paid, your plan starts in a moment."
+                )
+            ) from error
+    return orders.cancel(order)
