@@ -13,7 +13,7 @@ def pricing(request):
         request,
         "memberships/pricing.html",
         {
-            "tiers": policy.all_tiers(),
+            "tiers": [tier for tier in policy.all_tiers() if tier.is_active or tier == current],
             "current_tier": current,
             "highlight": request.GET.get("tier", ""),
         },

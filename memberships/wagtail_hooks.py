@@ -2,12 +2,14 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from .admin_subscriptions import SubscriptionPermissionPolicy, SubscriptionViewSet, TierViewSet
 from .admin_views import CouponViewSet, OrderPermissionPolicy, OrderViewSet
 from .gating import gate_page
-from .models import Order
+from .models import Order, Subscription
 
-# Before any viewset asks for Order's policy, or Wagtail makes a default one.
+# Before any viewset asks for these models' policies, or Wagtail makes default ones.
 register_permission_policy(Order, OrderPermissionPolicy(Order))
+register_permission_policy(Subscription, SubscriptionPermissionPolicy(Subscription))
 
 
 # Runs after Wagtail's own privacy check (order 0), so page privacy keeps working.
@@ -17,11 +19,12 @@ def check_membership(page, request, serve_args, serve_kwargs):
 
 
 class MembershipsGroup(ViewSetGroup):
-    # Orders and coupons so far; the Tier and Subscription viewsets join this group too.
     menu_label = "Memberships"
     menu_icon = "group"
     menu_order = 300
     items = (
+        TierViewSet("membership_tiers", url_prefix="memberships/tiers"),
+        SubscriptionViewSet("membership_subscriptions", url_prefix="memberships/subscriptions"),
         OrderViewSet("membership_orders", url_prefix="memberships/orders"),
         CouponViewSet("membership_coupons", url_prefix="memberships/coupons"),
     )

@@ -41,6 +41,9 @@ class Tier(models.Model):
     includes_certificates = models.BooleanField(default=False)
     max_devices = models.PositiveSmallIntegerField(default=1)
     features = models.TextField(blank=True, help_text=_("One benefit per line, shown on pricing."))
+    is_active = models.BooleanField(
+        default=True, help_text=_("Offered on the pricing page. Existing members keep an inactive tier.")
+    )
 
     objects = TierQuerySet.as_manager()
 

@@ -31,6 +31,10 @@ def check_purchasable(user, tier: Tier) -> None:
         raise ValidationError(
             _("The %(tier)s plan is free: there is nothing to pay.") % {"tier": tier.name}, code="free"
         )
+    if not tier.is_active:
+        raise ValidationError(
+            _("The %(tier)s plan is no longer offered.") % {"tier": tier.name}, code="inactive"
+        )
     current = policy.tier_of(user)
     if current is not None and current.rank > tier.rank:
         raise ValidationError(

@@ -200,3 +200,23 @@ def test_wagtail_collection_privacy_still_applies(client, catalog):
     response = client.get(document.url)
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_a_file_uploaded_in_the_admin_lands_in_private_storage(client, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("uploaded-book.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "Uploaded book", "file": upload, "collection": Collection.get_first_root_node().pk},
+    )
+    assert response.status_code == 302
+    document = get_document_model().objects.get(title="Uploaded book")
+    path = Path(document.file.path).resolve()
+    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+    assert path.read_bytes() == PDF_BYTES
+    assert document.file_size == len(PDF_BYTES)
