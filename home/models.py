@@ -31,8 +31,11 @@ class HomePage(Page):
     hero_text = models.TextField(blank=True)
     hero_cta_label = models.CharField(max_length=40, default="Browse courses")
     hero_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = StreamField(BodyBlock(), blank=True)
 
@@ -49,8 +52,12 @@ class HomePage(Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("hero_title"), FieldPanel("hero_text"),
-             FieldPanel("hero_cta_label"), FieldPanel("hero_image")],
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_cta_label"),
+                FieldPanel("hero_image"),
+            ],
             heading="Hero",
         ),
         InlinePanel("featured_courses", heading="Featured courses", label="Course", max_num=6),
@@ -66,8 +73,7 @@ class HomePage(Page):
         courses = featured_courses(self)
         context["featured_courses"] = annotate_course_cards(courses)
         context["latest_posts"] = (
-            BlogPage.objects.live().public().select_related("cover_image", "author")
-            .order_by("-date")[:3]
+            BlogPage.objects.live().public().select_related("cover_image", "author").order_by("-date")[:3]
         )
         return context
 
@@ -104,7 +110,9 @@ class BlogIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         posts = (
-            BlogPage.objects.live().public().child_of(self)
+            BlogPage.objects.live()
+            .public()
+            .child_of(self)
             .select_related("cover_image", "author", "required_tier")
             .prefetch_related("tags")
             .order_by("-date", "-pk")
@@ -128,13 +136,20 @@ class BlogPage(Page):
     )
     summary = models.TextField(blank=True, help_text="Shown in lists and to readers without access.")
     cover_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     tags = ClusterTaggableManager(through=BlogPageTag, blank=True)
     body = StreamField(BodyBlock())
     required_tier = models.ForeignKey(
-        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "memberships.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Members-only post: readers below this tier see the summary as a teaser.",
     )
 
@@ -150,11 +165,13 @@ class BlogPage(Page):
         FieldPanel("body"),
     ]
     access_panels = [FieldPanel("required_tier")]
-    edit_handler = TabbedInterface([
-        ObjectList(content_panels, heading="Content"),
-        ObjectList(access_panels, heading="Access"),
-        ObjectList(Page.promote_panels, heading="Promote"),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(access_panels, heading="Access"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+        ]
+    )
 
     search_fields = [
         *Page.search_fields,

@@ -37,7 +37,7 @@ class EbookDownloadViewSet(ModelViewSet):
     model = EbookDownload
     icon = "download"
     menu_label = gettext_lazy("Ebook downloads")
-    add_to_admin_menu = True
+    add_to_admin_menu = False
     menu_order = 310
     copy_view_enabled = False
     inspect_view_enabled = True

@@ -3,6 +3,7 @@ are this app's job (see ARCHITECTURE.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.search import index
 
 

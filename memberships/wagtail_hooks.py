@@ -2,6 +2,8 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from learning.admin_views import EbookDownloadViewSet
+
 from .admin_subscriptions import SubscriptionPermissionPolicy, SubscriptionViewSet, TierViewSet
 from .admin_views import CouponViewSet, OrderPermissionPolicy, OrderViewSet
 from .gating import gate_page
@@ -27,6 +29,7 @@ class MembershipsGroup(ViewSetGroup):
         SubscriptionViewSet("membership_subscriptions", url_prefix="memberships/subscriptions"),
         OrderViewSet("membership_orders", url_prefix="memberships/orders"),
         CouponViewSet("membership_coupons", url_prefix="memberships/coupons"),
+        EbookDownloadViewSet("ebook_downloads", url_prefix="learning/ebook-downloads"),
     )
 
 

@@ -22,6 +22,49 @@ from .factories import (
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def migrated_state(django_db_setup, django_db_blocker):
+    """The database as migrations left it (default locale, root page, groups …)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return (
+            getattr(connection, "_test_serialized_contents", None)
+            or connection.creation.serialize_db_to_string()
+        )
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _snapshot_before_any_transactional_test(request):
+    """Take the snapshot before any transactional test can flush the database."""
+    if any(_is_transactional(item) for item in request.session.items):
+        request.getfixturevalue("migrated_state")
+
+
+@pytest.fixture(autouse=True)
+def _keep_migrated_state(request):
+    """Transactional tests (browser tests, thread races) end with a flush that empties
+    every table. Each must be marked `serialized_rollback=True`, so Django puts the
+    migrated state back before it runs; pytest-django does not always serialize the test
+    database itself, so attach the snapshot here."""
+    if not _is_transactional(request.node):
+        return
+    marker = request.node.get_closest_marker("django_db")
+    assert marker.kwargs.get("serialized_rollback"), (
+        f"{request.node.nodeid}: transactional tests need serialized_rollback=True"
+    )
+    from django.db import connection
+
+    connection._test_serialized_contents = request.getfixturevalue("migrated_state")
+
+
 @pytest.fixture
 def tiers(db):
     """The default tiers. A migration seeds them, but a transactional test's flush

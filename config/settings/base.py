@@ -217,6 +217,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # botocore would sign us-east-1 links with SigV2, which AWS has retired.
+            "signature_version": "s3v4",
         },
     }
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -79,8 +80,11 @@ class CoursePage(Page):
     summary = models.TextField(help_text=_("One or two sentences for cards, search and teasers."))
     body = StreamField(BodyBlock(), blank=True)
     cover_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
     category = models.ForeignKey(
@@ -89,18 +93,26 @@ class CoursePage(Page):
     tags = ClusterTaggableManager(through=CoursePageTag, blank=True)
     language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
     instructors = ParentalManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="taught_courses",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_courses",
         limit_choices_to={"is_staff": True},
     )
     objectives = StreamField(
-        [("objective", blocks.CharBlock(label=_("Objective")))], blank=True,
+        [("objective", blocks.CharBlock(label=_("Objective")))],
+        blank=True,
         help_text=_("What a learner can do after the course."),
     )
     requirements = StreamField(
-        [("requirement", blocks.CharBlock(label=_("Requirement")))], blank=True,
+        [("requirement", blocks.CharBlock(label=_("Requirement")))],
+        blank=True,
     )
     required_tier = models.ForeignKey(
-        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "memberships.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Lowest membership tier that opens this course. Empty means free."),
     )
     is_sequential = models.BooleanField(
@@ -126,13 +138,14 @@ class CoursePage(Page):
         FieldPanel("instructors"),
     ]
     access_panels = [FieldPanel("required_tier"), FieldPanel("is_sequential")]
-    edit_handler = TabbedInterface([
-        ObjectList(content_panels, heading=_("Content")),
-        ObjectList(details_panels, heading=_("Details")),
-        ObjectList(access_panels, heading=_("Access")),
-        ObjectList(Page.promote_panels, heading=_("Promote")),
-        ObjectList(Page.settings_panels, heading=_("Settings")),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(details_panels, heading=_("Details")),
+            ObjectList(access_panels, heading=_("Access")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
 
     search_fields = [
         *Page.search_fields,
@@ -189,7 +202,11 @@ class LessonPage(Page):
     )
     duration_minutes = models.PositiveIntegerField(default=0, help_text=_("Length shown in the outline."))
     required_tier = models.ForeignKey(
-        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "memberships.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Override the course's tier for this lesson. Empty means as the course."),
     )
 
@@ -206,12 +223,13 @@ class LessonPage(Page):
         FieldPanel("attachments"),
     ]
     access_panels = [FieldPanel("is_preview"), FieldPanel("required_tier")]
-    edit_handler = TabbedInterface([
-        ObjectList(content_panels, heading=_("Content")),
-        ObjectList(access_panels, heading=_("Access")),
-        ObjectList(Page.promote_panels, heading=_("Promote")),
-        ObjectList(Page.settings_panels, heading=_("Settings")),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(access_panels, heading=_("Access")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+        ]
+    )
 
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 

@@ -90,7 +90,6 @@ class EbookPage(Page):
             ObjectList(content_panels, heading=_("Content")),
             ObjectList([FieldPanel("required_tier")], heading=_("Access")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
 
@@ -102,7 +101,7 @@ class EbookPage(Page):
 
     @property
     def file_size(self) -> int | None:
-        return self.document.file_size if self.document_id else None
+        return self.document.get_file_size() if self.document_id else None
 
     def serve(self, request, *args, **kwargs):
         # The download area depends on who is looking, so no shared cache may keep a copy.

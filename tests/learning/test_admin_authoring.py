@@ -1,8 +1,8 @@
 """An editor authors a course through the Wagtail admin: drafts, preview, moderation, publishing.
 
-The editor is in Wagtail's stock "Editors" group (add and change, no publish) and the
-tree carries Wagtail's default "Moderators approval" workflow, so an editor drafts and
-submits while a moderator publishes (SPEC §1: editors use Wagtail's own workflow).
+The editor is in Wagtail's "Editors" group, which Lectern lets publish (home migration
+0004): an editor drafts, previews and publishes. Wagtail's "Moderators approval" workflow
+stays on the tree, so an editor may also submit for review and a moderator approves.
 """
 
 from django.contrib.auth.models import Group
@@ -147,14 +147,19 @@ def test_preview_reports_an_invalid_lesson_form(client, drafts):
     assert response.json()["is_valid"] is False
 
 
-def test_editor_asking_to_publish_only_saves_a_new_draft(client, drafts, visitor):
-    lesson = drafts[2]
+def test_editor_publishes_the_drafts_and_visitors_see_the_lesson(client, drafts, visitor):
+    course, module, lesson = drafts
+    publish = {"action-publish": "action-publish"}
+    _edit(client, course, _course_data(**publish))
+    _edit(client, module, _module_data(**publish))
+    _edit(client, lesson, _lesson_data(text="Second attempt.", **publish))
 
-    _edit(client, lesson, _lesson_data(text="Second attempt.", **{"action-publish": "action-publish"}))
-
-    assert not lesson.live
+    lesson.refresh_from_db()
+    assert lesson.live
     assert lesson.revisions.count() == 2
-    assert visitor.get(lesson.url).status_code == 404
+    response = visitor.get(lesson.url)
+    assert response.status_code == 200
+    assert "Second attempt." in response.content.decode()
 
 
 def test_moderator_publishes_the_drafts_and_visitors_see_the_lesson_in_the_outline(

@@ -187,7 +187,7 @@ def test_a_failed_payment_gives_the_use_back_once(learner, tiers):
 # --- the race for the last use -------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_learners_racing_for_the_last_use_exactly_one_wins(tiers):
     """On PostgreSQL the 20 threads really run at once and queue on the coupon's row lock.
 
