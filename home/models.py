@@ -8,13 +8,14 @@ from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
+from .panels import tabs
 
 BLOG_PAGE_SIZE = 9
 
@@ -97,15 +98,24 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
 
 
-class BlogIndexPage(Page):
+class IndexPage(Page):
+    """A section's single landing page under home (catalog, blog, ebooks): an
+    introduction, then the section's own listing from `get_context`."""
+
     introduction = models.TextField(blank=True)
 
     max_count = 1
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["home.BlogPage"]
-    template = "pages/blog_index_page.html"
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    class Meta:
+        abstract = True
+
+
+class BlogIndexPage(IndexPage):
+    subpage_types = ["home.BlogPage"]
+    template = "pages/blog_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -165,13 +175,7 @@ class BlogPage(Page):
         FieldPanel("body"),
     ]
     access_panels = [FieldPanel("required_tier")]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading="Content"),
-            ObjectList(access_panels, heading="Access"),
-            ObjectList(Page.promote_panels, heading="Promote"),
-        ]
-    )
+    edit_handler = tabs(content_panels, access=access_panels)
 
     search_fields = [
         *Page.search_fields,

@@ -14,13 +14,15 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from home.blocks import BodyBlock, DownloadBlock
+from home.models import IndexPage
+from home.panels import tabs
 
 
 class Level(models.TextChoices):
@@ -52,17 +54,11 @@ class Category(models.Model):
         super().save(*args, **kwargs)
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(IndexPage):
     """The catalog: every live course below it, filtered and paginated."""
 
-    introduction = models.TextField(blank=True)
-
-    max_count = 1
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["learning.CoursePage"]
     template = "pages/course_index_page.html"
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     def get_context(self, request, *args, **kwargs):
         from learning.catalog import catalog_page
@@ -138,14 +134,7 @@ class CoursePage(Page):
         FieldPanel("instructors"),
     ]
     access_panels = [FieldPanel("required_tier"), FieldPanel("is_sequential")]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(details_panels, heading=_("Details")),
-            ObjectList(access_panels, heading=_("Access")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-        ]
-    )
+    edit_handler = tabs(content_panels, details=details_panels, access=access_panels)
 
     search_fields = [
         *Page.search_fields,
@@ -223,13 +212,7 @@ class LessonPage(Page):
         FieldPanel("attachments"),
     ]
     access_panels = [FieldPanel("is_preview"), FieldPanel("required_tier")]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(access_panels, heading=_("Access")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-        ]
-    )
+    edit_handler = tabs(content_panels, access=access_panels)
 
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 

@@ -6,23 +6,19 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.models import IndexPage
+from home.panels import tabs
 from memberships.gating import mark_private
 
 
-class EbookIndexPage(Page):
-    introduction = models.TextField(blank=True)
-
-    max_count = 1
-    parent_page_types = ["home.HomePage"]
+class EbookIndexPage(IndexPage):
     subpage_types = ["learning.EbookPage"]
     template = "pages/ebook_index_page.html"
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -85,13 +81,7 @@ class EbookPage(Page):
         FieldPanel("document"),
         FieldPanel("page_count"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList([FieldPanel("required_tier")], heading=_("Access")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-        ]
-    )
+    edit_handler = tabs(content_panels, access=[FieldPanel("required_tier")])
 
     search_fields = [
         *Page.search_fields,
