@@ -42,11 +42,10 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
 
 def _gradient(size: tuple[int, int], start: tuple[int, ...], end: tuple[int, ...]) -> Image.Image:
     """Blend two solid images through a diagonal mask: fast, no per-pixel Python loop."""
-    width, height = size
-    ramp = Image.linear_gradient("L").rotate(-45, expand=True).resize(size)
-    return Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), ramp).resize(
-        (width, height)
-    )
+    vertical = Image.linear_gradient("L")
+    horizontal = vertical.rotate(90)
+    mask = Image.blend(vertical, horizontal, 0.5).resize(size)
+    return Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), mask)
 
 
 def _draw_shapes(image: Image.Image, rng: random.Random) -> Image.Image:
@@ -84,7 +83,7 @@ def _draw_text(image: Image.Image, title: str, kicker: str) -> None:
     draw.text((MARGIN, MARGIN), kicker.upper(), font=kicker_font, fill=(255, 255, 255))
 
     lines = _wrap(title, title_font, width - 2 * MARGIN)
-    line_height = int(title_font.size * 1.2) if hasattr(title_font, "size") else height // 9
+    line_height = int(getattr(title_font, "size", height // 10) * 1.2)
     y = height - MARGIN - line_height * len(lines)
     for line in lines:
         draw.text((MARGIN + 3, y + 3), line, font=title_font, fill=(0, 0, 0, 90))
