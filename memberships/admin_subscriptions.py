@@ -12,13 +12,15 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -71,6 +73,14 @@ class TierViewSet(ModelViewSet):
                 primary=lambda t: t.is_active,
             ),
         ]
+
+
+def _day(field):
+    def value(subscription):
+        moment = getattr(subscription, field)
+        return date_format(localtime(moment), "DATE_FORMAT") if moment else "—"
+
+    return value
 
 
 class SubscriptionPermissionPolicy(ModelPermissionPolicy):
@@ -271,8 +281,9 @@ class SubscriptionViewSet(ModelViewSet):
                 primary=lambda s: s.is_current,
             ),
             "provider",
-            DateColumn("starts_at", label=_("From"), sort_key="starts_at"),
-            DateColumn("ends_at", label=_("Until"), sort_key="ends_at"),
+            # Absolute dates: a relative "in 4 weeks" hides the day a plan really ends.
+            Column("starts_at", label=_("From"), accessor=_day("starts_at"), sort_key="starts_at"),
+            Column("ends_at", label=_("Until"), accessor=_day("ends_at"), sort_key="ends_at"),
         ]
 
     def get_queryset(self, request):
