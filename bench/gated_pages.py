@@ -11,35 +11,19 @@ the same machine state. Prints queries per request and CPU milliseconds per requ
 import statistics
 import time
 
-from bench.setup import django_with_fresh_db
+from bench.setup import django_with_fresh_db, fresh_catalog
 
 ROUNDS = 15
 REQUESTS_PER_ROUND = 20
 
 
 def _build():
-    from wagtail.models import Page, Site
-
     from memberships.defaults import seed_default_tiers
     from memberships.models import Tier
-    from tests.factories import (
-        CourseIndexPageFactory,
-        CoursePageFactory,
-        HomePageFactory,
-        LessonPageFactory,
-        ModulePageFactory,
-        UserFactory,
-    )
+    from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory, UserFactory
 
     seed_default_tiers(Tier)
-    root = Page.get_first_root_node()
-    for child in root.get_children():
-        child.delete()
-    home = HomePageFactory(parent=root, slug="home")
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
-    )
-    catalog = CourseIndexPageFactory(parent=home)
+    catalog = fresh_catalog()
     body = [("paragraph", "<p>" + "A realistic lesson paragraph. " * 40 + "</p>")] * 6
 
     def lesson_in(course):
@@ -72,8 +56,9 @@ def _measure(client, url, n):
     return query_count, (time.process_time() - started) * 1000 / n
 
 
-def main():
-    django_with_fresh_db()
+def main(setup=True):
+    if setup:
+        django_with_fresh_db()
     from django.test import Client
 
     public, gated, member = _build()

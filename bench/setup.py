@@ -16,3 +16,19 @@ def django_with_fresh_db():
 
     setup_test_environment()
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def fresh_catalog():
+    """An empty site: a home page as the default Site's root and a catalog under it."""
+    from wagtail.models import Page, Site
+
+    from tests.factories import CourseIndexPageFactory, HomePageFactory
+
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = HomePageFactory(parent=root, slug="home")
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    return CourseIndexPageFactory(parent=home)

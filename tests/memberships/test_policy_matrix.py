@@ -4,6 +4,8 @@ The table is the product decision; the policy's answer and what the page actuall
 must both match it.
 """
 
+from django.urls import reverse
+
 import pytest
 
 from memberships import policy
@@ -105,7 +107,7 @@ def test_pages_serve_body_or_teaser_as_the_matrix_says(who, cast, things, client
         client.force_login(user)
     for name, thing in things.items():
         if name == "silver_ebook":
-            continue  # the ebook page is a public teaser; its download is gated (download tests)
+            continue  # the ebook page is a public teaser; its download is checked below
         response = client.get(thing.url)
         page = response.content.decode()
         if who in MATRIX[name]:
@@ -116,3 +118,20 @@ def test_pages_serve_body_or_teaser_as_the_matrix_says(who, cast, things, client
             assert SECRET_BODY not in page, (who, name)
             assert thing.title in page, (who, name)  # the teaser names what is locked
             assert "/membership/" in page, (who, name)  # and offers the upgrade
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_ebook_download_does_what_the_matrix_says(who, cast, things, client):
+    ebook = things["silver_ebook"]
+    if who != "anonymous":
+        client.force_login(cast(who))
+    response = client.get(reverse("learning:ebook_download", args=[ebook.pk]))
+    if who in MATRIX["silver_ebook"]:
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    elif who == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 403
+        assert b"%PDF" not in response.content
