@@ -10,23 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import EbookDownload
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Viewing needs the model's `view_` permission; adding, editing, deleting never apply."""
-
-    read_only_actions = {"add", "change", "delete"}
-
-    def user_has_permission(self, user, action):
-        if action in self.read_only_actions:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 def _user_email(download: EbookDownload) -> str:

@@ -1,6 +1,7 @@
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import ReadOnlyPermissionPolicy
+from memberships.admin_policies import ReadOnlyPermissionPolicy
+
 from .models import EbookDownload
 
 # Before the viewset asks for the model's policy, or Wagtail makes a default one. The

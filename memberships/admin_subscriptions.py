@@ -83,19 +83,6 @@ def _day(field):
     return value
 
 
-class SubscriptionPermissionPolicy(ModelPermissionPolicy):
-    """Rows are never added, edited or deleted by hand; grant/extend/revoke forms
-    check `add_subscription` / `change_subscription` themselves."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 class GrantForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Learner's email"))
     tier = forms.ModelChoiceField(queryset=Tier.objects.order_by("rank"))

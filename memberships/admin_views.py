@@ -20,29 +20,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import Coupon, CouponKind, Order, OrderStatus
 from .money import format_money
 from .payments import manual_provider
 from .payments.orders import OrderError
-
-
-class OrderPermissionPolicy(ModelPermissionPolicy):
-    """Nobody, superusers included, adds, edits or deletes an order in the admin.
-
-    Viewing needs `view_order`; confirming a bank transfer needs `confirm_order`.
-    """
-
-    read_only_actions = {"add", "change", "delete"}
-
-    def user_has_permission(self, user, action):
-        if action in self.read_only_actions:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 def _money(field):

@@ -4,14 +4,15 @@ from wagtail.permissions import register_permission_policy
 
 from learning.admin_views import EbookDownloadViewSet
 
-from .admin_subscriptions import SubscriptionPermissionPolicy, SubscriptionViewSet, TierViewSet
-from .admin_views import CouponViewSet, OrderPermissionPolicy, OrderViewSet
+from .admin_policies import ReadOnlyPermissionPolicy
+from .admin_subscriptions import SubscriptionViewSet, TierViewSet
+from .admin_views import CouponViewSet, OrderViewSet
 from .gating import gate_page
 from .models import Order, Subscription
 
 # Before any viewset asks for these models' policies, or Wagtail makes default ones.
-register_permission_policy(Order, OrderPermissionPolicy(Order))
-register_permission_policy(Subscription, SubscriptionPermissionPolicy(Subscription))
+register_permission_policy(Order, ReadOnlyPermissionPolicy(Order))  # view, confirm
+register_permission_policy(Subscription, ReadOnlyPermissionPolicy(Subscription))  # grant/extend/revoke forms
 
 
 # Runs after Wagtail's own privacy check (order 0), so page privacy keeps working.
