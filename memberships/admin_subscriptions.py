@@ -129,7 +129,13 @@ class SubscriptionActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
             )
 
     def get_page_subtitle(self):
-        return str(self.subscription) if self.subscription else ""
+        return self.subscription.user.email if self.subscription else ""
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": Subscription._meta.verbose_name_plural.capitalize()},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from . import policy
-from .models import Subscription
+from .models import Order, Subscription
 
 
 def pricing(request):
@@ -23,8 +23,9 @@ def pricing(request):
 @login_required
 def my_membership(request):
     subscriptions = Subscription.objects.filter(user=request.user).select_related("tier")
+    orders = Order.objects.filter(user=request.user).select_related("tier").order_by("-created_at")[:20]
     return render(
         request,
         "memberships/my_membership.html",
-        {"current_tier": policy.tier_of(request.user), "subscriptions": subscriptions},
+        {"current_tier": policy.tier_of(request.user), "subscriptions": subscriptions, "orders": orders},
     )

@@ -124,3 +124,19 @@ def test_retired_tier_is_not_sold_but_members_keep_it(client, silver, tiers):
     client.logout()
     page = client.get(reverse("memberships:pricing")).content.decode()
     assert 'id="tier-silver"' not in page and 'id="tier-gold"' in page
+
+
+def test_learner_sees_plan_history_and_orders_on_my_membership(client, silver, tiers):
+    from memberships.payments import orders
+
+    order = orders.place_order(silver, tiers["gold"], "manual")
+    client.force_login(silver)
+    page = client.get(reverse("memberships:mine")).content.decode()
+    assert "You are on the <strong>Silver</strong> plan." in page
+    assert order.reference in page
+    assert reverse("memberships:order", args=[order.reference]) in page
+
+
+def test_my_membership_needs_a_login(client):
+    response = client.get(reverse("memberships:mine"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
