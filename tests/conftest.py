@@ -48,12 +48,13 @@ def _snapshot_before_any_transactional_test(request):
         request.getfixturevalue("migrated_state")
 
 
-@pytest.fixture(autouse=True)
-def _keep_migrated_state(request):
+@pytest.fixture
+def _attach_migrated_state(request):
     """Transactional tests (browser tests, thread races) end with a flush that empties
-    every table. Each must be marked `serialized_rollback=True`, so Django puts the
-    migrated state back before it runs; pytest-django does not always serialize the test
-    database itself, so attach the snapshot here."""
+    every table. Each must be marked `serialized_rollback=True` so Django puts the
+    migrated state back before it runs; attach the snapshot it restores from, since
+    pytest-django does not always serialize the test database itself (and the attribute
+    does not survive every connection reset)."""
     if not _is_transactional(request.node):
         return
     marker = request.node.get_closest_marker("django_db")
@@ -63,6 +64,12 @@ def _keep_migrated_state(request):
     from django.db import connection
 
     connection._test_serialized_contents = request.getfixturevalue("migrated_state")
+
+
+@pytest.fixture
+def _django_db_helper(_attach_migrated_state, _django_db_helper):
+    """pytest-django's own helper, with the snapshot attached before it sets up a test."""
+    yield
 
 
 @pytest.fixture
