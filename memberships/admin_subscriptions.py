@@ -133,7 +133,10 @@ class SubscriptionActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": Subscription._meta.verbose_name_plural.capitalize()},
+            {
+                "url": reverse(self.index_url_name),
+                "label": Subscription._meta.verbose_name_plural.capitalize(),
+            },
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
