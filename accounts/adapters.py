@@ -1,14 +1,6 @@
-"""allauth adapters: where sign-up and social login meet our settings."""
+"""allauth adapter: a Google sign-up fills our single full-name field."""
 
-from django.conf import settings
-
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-
-
-class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request):
-        return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

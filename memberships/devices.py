@@ -23,6 +23,7 @@ ENDED_IDLE = "idle"
 class PlaybackStart:
     session: PlaybackSession
     ended: list[PlaybackSession] = field(default_factory=list)
+    limit: int = 1
 
     @property
     def message(self) -> str:
@@ -32,8 +33,6 @@ class PlaybackStart:
             f"Your plan allows {self.limit} device(s) at a time, so playback stopped on "
             f"{len(self.ended)} other device(s)."
         )
-
-    limit: int = 1
 
 
 @transaction.atomic
