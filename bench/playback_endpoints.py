@@ -1,0 +1,344 @@
+"""Playback endpoints under gunicorn + PostgreSQL + Redis, driven by wrk, side by side.
+
+Creates a PostgreSQL database (`lectern_play_bench` unless DATABASE_URL names another
+ending in _bench), migrates it, builds a Gold lesson whose video has a real 12-second
+encrypted rendition and a synthetic 2-hour rendition (1,200 six-second segments), logs a
+Gold member in, then starts gunicorn on a loopback port with ONE sync worker (so its
+req/s is a per-core rate; wrk runs on the other core) and drives with wrk:
+
+- the key endpoint (token + user + policy + playback session checks, key unwrap, KeyAccess row);
+- the master playlist;
+- the 2-hour media playlist (1,200 signed segment URLs + a key token per request);
+
+then, in this process, rewriting that playlist cold (every URL signed) and warm (the
+window's signed segment list memoised), p50/p99. Run with db sessions and with
+cached_db sessions. Everything is dropped at the end.
+
+    .venv/bin/python -m bench playback_endpoints
+
+Targets: >= 500 key requests/s per core; a 1,200-segment rewrite <= 15 ms p50.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lectern_play_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/2"
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", 8))
+WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", 8))
+SEGMENTS = 1200
+
+
+def _env():
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS)
+    os.environ.setdefault("CACHE_KEY_PREFIX", "lectern-play-bench")
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="lectern-play-bench-private-"))
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="lectern-play-bench-media-"))
+    os.environ["PLAYBACK_KEY_RATE"] = "100000000/m"  # the bench is one user hammering one key
+    os.environ.setdefault("CONN_MAX_AGE", "600")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+
+
+def _postgres(url, sql):
+    import psycopg
+
+    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        admin.execute(sql)
+
+
+def _create_database():
+    url = urlparse(os.environ["DATABASE_URL"])
+    if not url.scheme.startswith("postgres"):
+        raise SystemExit("this bench runs against PostgreSQL: set DATABASE_URL=postgres://…/<name>_bench")
+    name = url.path.lstrip("/")
+    if not name.endswith("_bench"):
+        raise SystemExit(
+            f"refusing to drop and recreate {name!r}: the bench database name must end in _bench"
+        )
+    _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres(url, f'CREATE DATABASE "{name}"')
+    return url, name
+
+
+def _build():
+    """A Gold lesson with a packaged video plus a 2-hour rendition; a logged-in Gold member."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.test import Client
+
+    from bench.setup import fresh_catalog
+    from memberships import subscriptions
+    from memberships.defaults import seed_default_tiers
+    from memberships.models import Tier
+    from tests.factories import UserFactory
+    from tests.media_pipeline.playback_support import lesson_with_video
+
+    seed_default_tiers(Tier)
+    gold_tier = Tier.objects.get(slug="gold")
+    lesson = lesson_with_video(fresh_catalog(), tier=gold_tier, heights=(360,))
+    video = lesson.video
+    long_playlist = (
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:0\n"
+        "#EXT-X-PLAYLIST-TYPE:VOD\n"
+        '#EXT-X-KEY:METHOD=AES-128,URI="key",IV=0x0f1e2d3c4b5a69788796a5b4c3d2e1f0\n'
+        + "".join(f"#EXTINF:6.000000,\nseg_{i:05d}.ts\n" for i in range(SEGMENTS))
+        + "#EXT-X-ENDLIST\n"
+    )
+    storages["private"].save(video.storage_prefix + "1080p/index.m3u8", ContentFile(long_playlist.encode()))
+    video.renditions = [
+        *video.renditions,
+        {
+            "height": 1080,
+            "width": 1920,
+            "bandwidth": 5_000_000,
+            "codecs": "avc1.640028,mp4a.40.2",
+            "playlist": "1080p/index.m3u8",
+        },
+    ]
+    video.save()
+    member = UserFactory(email="gold-play-bench@example.test")
+    subscriptions.grant(member, gold_tier, notify=False)
+    client = Client()
+    client.force_login(member)
+    data = client.post(
+        f"/video/play/{lesson.pk}/", {"device": "bench-device-0001"}, content_type="application/json"
+    ).json()
+    long_media = data["master_url"].replace("master.m3u8", "1080p.m3u8")
+    text = client.get(long_media).content.decode()
+    assert text.count("/video/f/") == SEGMENTS, text[:300]
+    key_url = re.search(r'URI="([^"]+)"', text).group(1)
+    return client, data["master_url"], long_media, key_url
+
+
+def _queries(client, url, n=200):
+    """Queries per request, and this process's CPU ms per request (Django's side only:
+    PostgreSQL's and Redis's own CPU are not counted), median of 5 rounds."""
+    from django.db import connection
+
+    client.get(url)
+    count = []
+
+    def counting(execute, sql, params, many, context):
+        count.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    rounds = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(n // 5):
+            client.get(url)
+        rounds.append((time.process_time() - started) * 1000 / (n // 5))
+    return len(count), statistics.median(rounds)
+
+
+def _rewrite_timings():
+    """Rewriting the 2-hour playlist in this process: cold (sign all) and warm (memoised)."""
+    from media_pipeline import playback, signing
+
+    text = (
+        "#EXTM3U\n#EXT-X-TARGETDURATION:6\n"
+        '#EXT-X-KEY:METHOD=AES-128,URI="key",IV=0x0f1e2d3c4b5a69788796a5b4c3d2e1f0\n'
+        + "".join(f"#EXTINF:6.000000,\nseg_{i:05d}.ts\n" for i in range(SEGMENTS))
+        + "#EXT-X-ENDLIST\n"
+    )
+    parsed = playback.parse_media_playlist(text, "video/00000000-0000-0000-0000-000000000000/build/1080p/")
+    cold, warm, parse = [], [], []
+    for i in range(200):
+        started = time.perf_counter()
+        playback.parse_media_playlist(text, "video/x/build/1080p/")
+        parse.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        playback.render_media_playlist(parsed, "/video/key/T/", 10_000_000 + i * 300)  # new window: no memo
+        cold.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        playback.render_media_playlist(parsed, "/video/key/T/", 10_000_000 + i * 300)  # same window: memo
+        warm.append((time.perf_counter() - started) * 1000)
+    del signing
+    return {"parse": parse, "cold": cold, "warm": warm}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_gunicorn(settings_module):
+    port = _free_port()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings_module)
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "-k",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 - http on loopback
+            break
+        except OSError as exc:
+            if getattr(exc, "code", None):  # an HTTP answer of any kind: it is up
+                break
+            time.sleep(0.1)
+    return process, base
+
+
+def _stop(process):
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _check(base, path, cookie):
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - http on loopback
+        assert response.status == 200, (path, response.status)
+        return response.read()
+
+
+def _wrk(base, path, cookie):
+    out = subprocess.run(  # noqa: S603 - the Debian wrk on PATH, fixed arguments
+        [
+            shutil.which("wrk") or "/usr/bin/wrk",
+            "-t1",
+            f"-c{WRK_CONNECTIONS}",
+            f"-d{WRK_SECONDS}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            base + path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+
+    def pct(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return {"rate": rate, "p50": pct(50), "p99": pct(99), "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing (Debian package wrk)")
+    _env()
+    url, name = _create_database()
+    private_root = os.environ["PRIVATE_MEDIA_ROOT"]
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.core.management import call_command
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+        settings.DEBUG = False
+        call_command("migrate", verbosity=0, interactive=False)
+        cache.clear()
+        client, master, long_media, key_url = _build()
+        cookie = f"sessionid={client.cookies['sessionid'].value}"
+        queries = {
+            "key": _queries(client, key_url),
+            "master": _queries(client, master),
+            "media 2h": _queries(client, long_media),
+        }
+        from django.db import connections
+
+        connections.close_all()
+        runs = {}
+        for sessions, module in (("db", "config.settings.test"), ("cached_db", "bench.playback_settings")):
+            process, base = _start_gunicorn(module)
+            try:
+                for path in (key_url, master, long_media):
+                    _check(base, path, cookie)
+                for label, path in (("key", key_url), ("master", master), ("media 2h", long_media)):
+                    runs[(sessions, label)] = _wrk(base, path, cookie)
+            finally:
+                _stop(process)
+        rewrite = _rewrite_timings()
+        _report(queries, runs, rewrite)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(private_root, ignore_errors=True)
+
+
+def _pct(values, p):
+    values = sorted(values)
+    return values[min(int(len(values) * p / 100), len(values) - 1)]
+
+
+def _report(queries, runs, rewrite):
+    cores = os.cpu_count() or 1
+    print(
+        f"Playback endpoints: gunicorn 1 sync worker (= 1 core), PostgreSQL + Redis, wrk -t1 -c{WRK_CONNECTIONS} "
+        f"-d{WRK_SECONDS}s on loopback; machine has {cores} cores, shared with other work "
+        f"(load average now {os.getloadavg()[0]:.1f})."
+    )
+    print(
+        f"{'endpoint':<10} {'sessions':<10} {'queries':>7} {'wrk req/s/core':>15} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'non-2xx':>8} {'Django CPU ms':>14} {'= req/s/core':>13}"
+    )
+    for (sessions, label), r in runs.items():
+        count, cpu_ms = queries[label]
+        print(
+            f"{label:<10} {sessions:<10} {count:>7} {r['rate']:>15.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
+            f"{r['errors']:>8} {cpu_ms:>14.2f} {1000 / cpu_ms:>13.0f}"
+        )
+    key_db, key_cached = runs[("db", "key")]["rate"], runs[("cached_db", "key")]["rate"]
+    print(
+        f"key endpoint: {key_db:.0f} req/s per core with db sessions, {key_cached:.0f} with cached_db "
+        f"({key_cached / key_db:.2f}x); target >= 500"
+    )
+    print(
+        f"2-hour playlist ({SEGMENTS} segments) rewrite in-process, ms: "
+        f"parse p50 {statistics.median(rewrite['parse']):.2f} | "
+        f"cold (sign all) p50 {statistics.median(rewrite['cold']):.2f} p99 {_pct(rewrite['cold'], 99):.2f} | "
+        f"warm (memoised window) p50 {statistics.median(rewrite['warm']):.3f} p99 {_pct(rewrite['warm'], 99):.3f} "
+        f"| cold/warm {statistics.median(rewrite['cold']) / statistics.median(rewrite['warm']):.0f}x; target <= 15 ms p50"
+    )
+
+
+if __name__ == "__main__":
+    main()
