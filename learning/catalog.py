@@ -149,29 +149,11 @@ class Outline:
 
 
 def course_outline(course: CoursePage) -> Outline:
-    """Modules and their live lessons in tree order: two queries for any course size."""
+    """Modules and their live lessons in tree order: two queries for any course size
+    (the lessons are the course's cached `ordered_lessons`, shared with the policy)."""
     modules = [OutlineModule(page=m) for m in ModulePage.objects.child_of(course).live().order_by("path")]
     by_path = {m.page.path: m for m in modules}
-    lessons = (
-        LessonPage.objects.descendant_of(course)
-        .live()
-        .order_by("path")
-        .only(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "duration_minutes",
-            "is_preview",
-            "required_tier_id",
-            "video_id",
-            "live",
-            "locale_id",
-        )
-    )
-    for lesson in lessons:
+    for lesson in course.ordered_lessons:
         module = by_path.get(lesson.path[: -Page.steplen])
         if module is not None:
             module.lessons.append(lesson)
@@ -181,12 +163,7 @@ def course_outline(course: CoursePage) -> Outline:
 def lesson_neighbours(lesson: LessonPage) -> dict:
     """Previous and next lesson across module boundaries, in course order."""
     course = lesson.course
-    siblings = list(
-        LessonPage.objects.descendant_of(course)
-        .live()
-        .order_by("path")
-        .only("id", "title", "path", "url_path")
-    )
+    siblings = list(course.ordered_lessons) if course else []
     ids = [item.pk for item in siblings]
     position = ids.index(lesson.pk) if lesson.pk in ids else -1
     return {

@@ -8,6 +8,7 @@ from .courses import (
     ModulePage,
 )
 from .ebooks import EbookDownload, EbookIndexPage, EbookPage
+from .progress import Enrollment, EnrollmentStatus, LessonProgress
 
 __all__ = [
     "Category",
@@ -17,7 +18,10 @@ __all__ = [
     "EbookDownload",
     "EbookIndexPage",
     "EbookPage",
+    "Enrollment",
+    "EnrollmentStatus",
     "Level",
     "LessonPage",
+    "LessonProgress",
     "ModulePage",
 ]

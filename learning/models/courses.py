@@ -23,6 +23,23 @@ from wagtail.snippets.models import register_snippet
 from home.blocks import BodyBlock, DownloadBlock
 from home.models import IndexPage
 from home.panels import tabs
+from quizzes.blocks import LessonBodyBlock
+
+# The lesson fields the outline, navigation and policy need (kept light: no body).
+OUTLINE_LESSON_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "duration_minutes",
+    "is_preview",
+    "required_tier_id",
+    "video_id",
+    "live",
+    "locale_id",
+)
 
 
 class Level(models.TextChoices):
@@ -150,11 +167,45 @@ class CoursePage(Page):
     def is_free(self) -> bool:
         return self.required_tier_id is None or self.required_tier.is_free
 
+    # What the entitlement policy reads (memberships.policy.Gated / GatedCourse).
+    @property
+    def access_tier(self):
+        return self.required_tier
+
+    @property
+    def access_course(self) -> "CoursePage":
+        return self
+
+    @cached_property
+    def ordered_lessons(self) -> list["LessonPage"]:
+        """Live lessons in outline (tree) order, light fields only: one query, cached on
+        this object so the outline, the lesson navigation and the policy share it."""
+        return list(
+            LessonPage.objects.descendant_of(self).live().order_by("path").only(*OUTLINE_LESSON_FIELDS)
+        )
+
+    def completed_lesson_ids(self, user) -> set[int]:
+        """The course's lessons `user` has completed (one query)."""
+        from .progress import LessonProgress
+
+        if not user.is_authenticated:
+            return set()
+        return set(
+            LessonProgress.objects.filter(
+                user=user,
+                completed_at__isnull=False,
+                lesson__path__startswith=self.path,
+                lesson__depth__gt=self.depth,
+            ).values_list("lesson_id", flat=True)
+        )
+
     def get_context(self, request, *args, **kwargs):
         from learning.catalog import course_outline
+        from learning.progress import course_progress_for
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(self)
+        context.update(course_progress_for(request, self))
         return context
 
 
@@ -172,6 +223,15 @@ class ModulePage(Page):
     def course(self) -> CoursePage:
         return CoursePage.objects.ancestor_of(self).select_related("required_tier").first()
 
+    # What the entitlement policy reads (memberships.policy.Gated).
+    @property
+    def access_tier(self):
+        return self.course.required_tier if self.course else None
+
+    @property
+    def access_course(self) -> CoursePage | None:
+        return self.course
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.course
@@ -181,7 +241,7 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     summary = models.TextField(blank=True)
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(LessonBodyBlock(), blank=True)
     video = models.ForeignKey(
         "media_pipeline.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
     )
@@ -224,11 +284,24 @@ class LessonPage(Page):
     def module(self) -> ModulePage:
         return ModulePage.objects.ancestor_of(self).first()
 
+    # What the entitlement policy reads (memberships.policy.Gated).
+    access_is_lesson = True
+
+    @property
+    def access_tier(self):
+        return self.required_tier or (self.course.required_tier if self.course else None)
+
+    @property
+    def access_course(self) -> CoursePage | None:
+        return self.course
+
     def get_context(self, request, *args, **kwargs):
         from learning.catalog import lesson_neighbours
+        from learning.progress import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.course
         context["module"] = self.module
         context.update(lesson_neighbours(self))
+        context.update(lesson_page_context(request, self))
         return context

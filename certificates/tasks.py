@@ -1,0 +1,60 @@
+"""Jobs (django-q2): render the PDF, store it privately, mail it and tell the learner.
+
+`render_and_deliver` is queued once a certificate's issuing transaction commits. It is
+safe to run again (a retry, or a second worker): the PDF is rendered once, and the mail
+and the in-site notice go out once, both decided under a row lock.
+"""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.inbox import notify
+from notifications.mail import send_templated_email
+
+from .models import Certificate
+from .pdf import render_certificate_pdf
+
+
+def render_and_deliver(certificate_id: int) -> None:
+    certificate = ensure_pdf(Certificate.objects.get(pk=certificate_id))
+    deliver(certificate)
+
+
+def ensure_pdf(certificate: Certificate) -> Certificate:
+    """The certificate with its PDF stored (rendering it now if it is not yet)."""
+    if certificate.pdf:
+        return certificate
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not locked.pdf:
+            locked.pdf.save(locked.pdf_filename, ContentFile(render_certificate_pdf(locked)), save=False)
+            locked.rendered_at = timezone.now()
+            locked.save(update_fields=["pdf", "rendered_at"])
+    return locked
+
+
+def deliver(certificate: Certificate) -> None:
+    """Mail the PDF (logged, attached) and add the in-site notice — once."""
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate.pk)
+        )
+        if locked.delivered_at or locked.is_revoked or locked.user_id is None:
+            return
+        context = {"certificate": locked, "verification_url": locked.verification_url}
+        send_templated_email(
+            "certificate_issued",
+            locked.user,
+            context,
+            attachments=[(locked.pdf_filename, locked.pdf.name, "application/pdf")],
+        )
+        notify(
+            locked.user,
+            "certificate_issued",
+            f"Your certificate for {locked.course_title} is ready",
+            body=f"Certificate {locked.number}. Download the PDF or the verifiable credential from My learning.",
+            url=locked.get_absolute_url(),
+        )
+        locked.delivered_at = timezone.now()
+        locked.save(update_fields=["delivered_at"])

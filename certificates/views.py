@@ -1,0 +1,172 @@
+"""Public verification, the learner's downloads and the published keys and status list.
+
+Views parse, ask the service or the policy, and render; the logic lives in
+issuing.py, credentials.py, status_list.py and did.py.
+"""
+
+import ipaddress
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from django_ratelimit.core import is_ratelimited
+
+from documents.serving import serve_protected
+from memberships import policy
+from memberships.gating import mark_private
+
+from . import credentials, did, status_list
+from .forms import VerifyForm
+from .issuing import normalize_number
+from .models import Certificate
+from .tasks import ensure_pdf
+
+PUBLIC_KEY_CACHE_SECONDS = 300
+STATUS_LIST_CACHE_SECONDS = 60
+
+
+def client_address(request) -> str:
+    """The visitor's address as our own proxy saw it.
+
+    Behind deploy/nginx.conf every request comes from the loopback (or a Unix socket,
+    with no address at all); nginx appends the real client to X-Forwarded-For, so the
+    right-most entry is the one a client cannot forge. Directly exposed, REMOTE_ADDR
+    is the client. IPv6 clients are counted per /64, as one household or host.
+    """
+    remote = request.META.get("REMOTE_ADDR") or ""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and (not remote or ipaddress.ip_address(remote).is_loopback):
+        remote = forwarded.split(",")[-1].strip()
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
+def _over_verify_limit(request) -> bool:
+    """Each lookup of a number counts against the client's budget, so numbers cannot be
+    enumerated cheaply. (The form only checks the format and redirects here.)"""
+    return is_ratelimited(
+        request,
+        group="certificates:verify",
+        key=lambda _group, request: client_address(request),
+        rate=settings.CERTIFICATE_VERIFY_RATE,
+        increment=True,
+    )
+
+
+def _verify_page(request, *, form, certificate=None, status=200, limited=False):
+    response = TemplateResponse(
+        request,
+        "certificates/verify.html",
+        {"form": form, "certificate": certificate, "limited": limited, "searched": status == 404},
+        status=status,
+    )
+    # Always ask the server again: a revocation must show at once.
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
+@require_GET
+def verify(request):
+    """The form; a valid number goes on to its page, bad input stays here with the error."""
+    if "number" not in request.GET:
+        return _verify_page(request, form=VerifyForm())
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        return _verify_page(request, form=form, status=400)
+    return redirect("certificates:verify_number", number=form.cleaned_data["number"])
+
+
+@require_GET
+def verify_number(request, number: str):
+    """One certificate's public page: who, what, when, and whether it was revoked."""
+    if _over_verify_limit(request):
+        return _verify_page(request, form=VerifyForm(initial={"number": number}), status=429, limited=True)
+    canonical = normalize_number(number)
+    if canonical and canonical != number:
+        return redirect("certificates:verify_number", number=canonical)
+    certificate = Certificate.objects.filter(number=canonical).first() if canonical else None
+    if certificate is None:
+        return _verify_page(request, form=VerifyForm(initial={"number": number}), status=404)
+    return _verify_page(request, form=VerifyForm(), certificate=certificate)
+
+
+def _own_certificate(request, number: str) -> Certificate:
+    """The learner's own certificate (content staff may open any); anything else is a
+    404, so a stranger cannot even learn that a number exists. A deleted account's
+    scrubbed certificate has no files any more, for anyone."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("user"), number=normalize_number(number), user__isnull=False
+    )
+    if certificate.user_id != request.user.pk and not policy.is_content_staff(request.user):
+        raise Http404("No such certificate.")
+    return certificate
+
+
+@require_GET
+def download_pdf(request, number: str):
+    mark_private(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    certificate = ensure_pdf(_own_certificate(request, number))
+    document = SimpleNamespace(
+        file=certificate.pdf, content_type="application/pdf", filename=certificate.pdf_filename
+    )
+    return serve_protected(request, document, certificate.pdf_filename)
+
+
+@require_GET
+def download_credential(request, number: str):
+    """The Open Badges 3.0 credential as a VC-JWT file (application/vc+jwt)."""
+    mark_private(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    certificate = _own_certificate(request, number)
+    response = HttpResponse(credentials.signed_credential(certificate), content_type=credentials.MEDIA_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{certificate.number}.jwt"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _public(response, seconds: int):
+    """Keys and status lists are public and fetched by other sites' verifiers."""
+    patch_cache_control(response, public=True, max_age=seconds)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def did_document(request):
+    response = JsonResponse(did.did_document(), content_type="application/did+json")
+    return _public(response, PUBLIC_KEY_CACHE_SECONDS)
+
+
+@require_GET
+def status_list_credential(request, list_number: int):
+    """The signed Bitstring Status List; short cache, so a revocation shows within a minute."""
+    if list_number < 1 or list_number > status_list.highest_list_number():
+        raise Http404("No such status list.")
+    token = status_list.signed_status_list(list_number)
+    return _public(HttpResponse(token, content_type=credentials.MEDIA_TYPE), STATUS_LIST_CACHE_SECONDS)
+
+
+@require_GET
+def achievement(request, course_id: int):
+    """An achievement's id is a URL: send people to the course it stands for."""
+    from learning.models import CoursePage
+
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    return redirect(course.url)

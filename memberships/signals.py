@@ -1,0 +1,6 @@
+"""What memberships tells the rest of the platform (analytics listens)."""
+
+from django.dispatch import Signal
+
+# order: an Order that has just become paid (sent once, inside mark_paid's transaction).
+order_paid = Signal()
