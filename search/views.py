@@ -8,16 +8,20 @@ from wagtail.models import Page
 
 from memberships import policy
 
+from .query import MAX_QUERY_LENGTH, clean_display, search_terms
+
+__all__ = ["MAX_QUERY_LENGTH", "search"]
+
 SEARCH_PAGE_SIZE = 10
-MAX_QUERY_LENGTH = 200
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_display(request.GET.get("q", ""))
+    terms = search_terms(query)
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().not_type(_root_types()).specific().search(query)
-        Query.get(query).add_hit()
+    if terms:
+        results = Page.objects.live().public().not_type(_root_types()).specific().search(terms)
+        Query.get(terms).add_hit()
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     for result in page.object_list:
         # Results show titles and summaries only; the lock tells members-only apart.
