@@ -9,12 +9,20 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps lint format check bench lock clean
+.PHONY: run serve test install system-deps lint format check bench lock clean
+
+# The Procfile's processes under honcho (scripts/serve.py): Ctrl-C, TERM and a closed
+# terminal (HUP) each stop all of them. `exec` leaves make waiting on honcho directly.
+SERVE = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) exec $(PY) scripts/serve.py
 
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/run-dev.sh
+	@$(SERVE)
+
+# The same without installing, migrating or seeding.
+serve:
+	@$(SERVE)
 
 test: install system-deps
 	@# pytest exits 5 when it collected no test: that is a failure here, never a pass.
@@ -23,10 +31,13 @@ test: install system-deps
 
 install: $(DEPS_STAMP)
 
-$(DEPS_STAMP): requirements.txt requirements-dev.txt
+$(DEPS_STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	@# hls.js (the video player) comes from the npm registry, pinned by package-lock.json,
+	@# and is served from our own static files: no CDN.
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 system-deps:
@@ -44,8 +55,9 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install
-	$(PY) -m bench
+BENCH ?=
+bench: install system-deps
+	$(PY) -m bench $(BENCH)
 
 lock: install
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in

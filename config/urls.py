@@ -16,6 +16,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("search/", search_views.search, name="search"),
     path("membership/", include("memberships.urls")),
+    path("video/", include("media_pipeline.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("live/", include("live.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("", include("certificates.urls")),  # /certificates/…, /.well-known/did.json
+    path("", include("operations.urls")),  # /healthz, /readyz
     path("", include("learning.urls")),  # /ebooks/<id>/download/, before Wagtail's pages
     path("sitemap.xml", sitemap),
 ]

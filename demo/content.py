@@ -162,7 +162,7 @@ LEARNER = "learner@lectern.local"
 USERS = (
     DemoUser(ADMIN, "Trần Minh", is_superuser=True, is_staff=True),
     DemoUser(EDITOR, "Nguyễn Thu Linh", is_staff=True, groups=("Editors",)),
-    DemoUser(INSTRUCTOR, "Lê Văn An", is_staff=True, groups=("Editors",)),
+    DemoUser(INSTRUCTOR, "Lê Văn An", is_staff=True, groups=("Instructors",)),
     DemoUser(LEARNER, "Phạm Thị Hoa"),
 )
 

@@ -13,7 +13,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .fonts import BOLD, REGULAR, find_font
 
-SIZE = (1280, 720)
+BANNER_SIZE = (1280, 720)
+# The home page shows its hero image through `fill-720x540` (4:3). Drawn at 16:9, the
+# crop cut the kicker and title off on the left; drawn at 4:3, nothing is cropped.
+HERO_SIZE = (1440, 1080)
 MARGIN = 80
 JPEG_QUALITY = 85
 
@@ -22,7 +25,7 @@ def render_banner(
     title: str,
     kicker: str,
     colors: tuple[str, str],
-    size: tuple[int, int] = SIZE,
+    size: tuple[int, int] = BANNER_SIZE,
 ) -> bytes:
     """A JPEG: diagonal gradient, a few translucent shapes, the kicker and the title."""
     seed = int.from_bytes(hashlib.sha256(title.encode()).digest()[:8], "big")

@@ -39,7 +39,10 @@ from memberships.models import Tier
 from . import content
 from .content import Block, BlogPost, Callout, Code, Course, Ebook, Figure, Lesson, Module, Paragraph, Section
 from .ebooks import render_ebook
-from .images import render_banner
+from .images import BANNER_SIZE, HERO_SIZE, render_banner
+from .live import seed_live_demo
+from .quizzes import quiz_blocks_for
+from .videos import attach_course_video
 
 # The placeholder page `wagtail` migrations create as the first site's root.
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
@@ -47,7 +50,7 @@ WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
 # Images and documents are only looked up for pages that are being built, so a second
 # run does not list them at all.
-SUMMARY_ORDER = ("users", "categories", "pages", "images", "documents", "featured courses")
+SUMMARY_ORDER = ("users", "categories", "pages", "images", "documents", "videos", "featured courses")
 
 
 class SeedError(Exception):
@@ -93,6 +96,7 @@ class DemoSeeder:
         for ebook in content.EBOOKS:
             self._ensure_page(ebooks, EbookPage, ebook.slug, partial(self._build_ebook, ebook))
         self._feature_courses(home, [courses[slug] for slug in content.HOME.featured_courses])
+        seed_live_demo()
         return self.tally
 
     # Reference data
@@ -145,20 +149,34 @@ class DemoSeeder:
 
     # Files
 
-    def _image(self, title: str, kicker: str, colors: tuple[str, str], alt_text: str, text: str = ""):
-        """Reuse the image with this title, or draw one showing `text` (default: the title)."""
+    def _image(
+        self,
+        title: str,
+        kicker: str,
+        colors: tuple[str, str],
+        alt_text: str,
+        text: str = "",
+        size: tuple[int, int] = BANNER_SIZE,
+    ):
+        """Reuse the image with this title, or draw one showing `text` (default: the title).
+
+        An image drawn at another size by an earlier seed is redrawn in place, so pages
+        that use it pick up the fix without losing anything.
+        """
         Image = get_image_model()
         image = Image.objects.filter(title=title).first()
         self.tally.record("images", image is None)
+        if image is not None and (image.width, image.height) == size:
+            return image
+        data = render_banner(text or title, kicker, colors, size=size)
         if image is None:
-            data = render_banner(text or title, kicker, colors)
-            image = Image(
-                title=title,
-                alt_text=alt_text,
-                file=ImageFile(ContentFile(data), name=f"{slugify(title)}.jpg"),
-            )
-            image._set_image_file_metadata()  # size and hash, as Wagtail's upload form does
-            image.save()
+            image = Image(title=title, alt_text=alt_text)
+        else:
+            image.renditions.all().delete()
+            image.file.delete(save=False)
+        image.file = ImageFile(ContentFile(data), name=f"{slugify(title)}.jpg")
+        image._set_image_file_metadata()  # size and hash, as Wagtail's upload form does
+        image.save()
         return image
 
     def _cover(self, title: str, kicker: str, colors: tuple[str, str]):
@@ -190,7 +208,9 @@ class DemoSeeder:
         page = build()
         page.slug = slug
         parent.add_child(instance=page)
-        page.save_revision(user=page.owner).publish(user=page.owner)
+        # Written by its owner (an instructor for their courses), published by the admin:
+        # instructors do not publish pages themselves.
+        page.save_revision(user=page.owner).publish(user=self.users[content.ADMIN])
         return page
 
     def _seed_home(self) -> HomePage:
@@ -199,6 +219,8 @@ class DemoSeeder:
         self.tally.record("pages", home is None)
         if home is None:
             home = self._replace_welcome_page()
+        else:
+            self._hero_image()  # an earlier seed's hero, drawn for the wrong crop, is redrawn
         self._point_default_site(home)
         return home
 
@@ -222,6 +244,17 @@ class DemoSeeder:
             site.save()
         return home
 
+    def _hero_image(self):
+        spec = content.HOME
+        return self._image(
+            f"{spec.title} hero",
+            "Online courses",
+            spec.colors,
+            alt_text="Abstract shapes on a teal gradient",
+            text=spec.hero_title,
+            size=HERO_SIZE,
+        )
+
     def _build_home(self) -> HomePage:
         spec = content.HOME
         return HomePage(
@@ -230,13 +263,7 @@ class DemoSeeder:
             hero_title=spec.hero_title,
             hero_text=spec.hero_text,
             hero_cta_label=spec.hero_cta_label,
-            hero_image=self._image(
-                f"{spec.title} hero",
-                "Online courses",
-                spec.colors,
-                alt_text="Abstract shapes on a teal gradient",
-                text=spec.hero_title,
-            ),
+            hero_image=self._hero_image(),
             body=self._stream(spec.body, spec.colors),
             owner=self.users[content.ADMIN],
         )
@@ -276,6 +303,7 @@ class DemoSeeder:
                 is_first = module_number == 0 and lesson_number == 0
                 build = partial(self._build_lesson, spec, lesson_spec, owner, is_preview=is_first)
                 self._ensure_page(module, LessonPage, lesson_spec.page_slug, build)
+        attach_course_video(course, spec.title, spec.colors[0], self.tally)
         return course
 
     def _build_course(self, spec: Course) -> CoursePage:
@@ -307,7 +335,7 @@ class DemoSeeder:
         return LessonPage(
             title=spec.title,
             summary=spec.summary,
-            body=self._stream(spec.body, course.colors),
+            body=self._stream(spec.body, course.colors) + quiz_blocks_for(course.slug, spec.page_slug),
             duration_minutes=spec.minutes,
             is_preview=is_preview,
             owner=owner,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
@@ -18,6 +19,8 @@ from .blocks import BodyBlock
 from .panels import tabs
 
 BLOG_PAGE_SIZE = 9
+# Hook name: functions (home_page, request) -> dict added to the home page's context.
+HOME_PAGE_CONTEXT_HOOK = "lectern_home_page_context"
 
 
 @register_setting(icon="site")
@@ -68,11 +71,11 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
 
     def get_context(self, request, *args, **kwargs):
-        from learning.catalog import annotate_course_cards, featured_courses
-
         context = super().get_context(request, *args, **kwargs)
-        courses = featured_courses(self)
-        context["featured_courses"] = annotate_course_cards(courses)
+        # Sections below home (the catalog's featured courses) add their own context
+        # through this hook, so home never imports them.
+        for add_context in hooks.get_hooks(HOME_PAGE_CONTEXT_HOOK):
+            context.update(add_context(self, request))
         context["latest_posts"] = (
             BlogPage.objects.live().public().select_related("cover_image", "author").order_by("-date")[:3]
         )
@@ -183,6 +186,13 @@ class BlogPage(Page):
         index.SearchField("body"),
         index.FilterField("date"),
     ]
+
+    @property
+    def access_tier(self):
+        """What the entitlement policy reads (memberships.policy.Gated)."""
+        return self.required_tier
+
+    access_course = None
 
     class Meta:
         ordering = ["-date"]

@@ -37,7 +37,11 @@ def render_teaser(request, page, decision, status=403):
         "upgrade_tiers": decision.upgrade_tiers,
         "teaser_text": getattr(page, "summary", "") or page.search_description,
     }
-    return TemplateResponse(request, "memberships/teaser.html", context, status=status)
+    # A lesson locked by sequential unlock says which lesson to finish, not "upgrade".
+    template = (
+        "learning/locked.html" if decision.reason == policy.Reason.LOCKED else "memberships/teaser.html"
+    )
+    return TemplateResponse(request, template, context, status=status)
 
 
 class PrivateResponseMiddleware:

@@ -13,10 +13,20 @@ Rules:
 4. Content staff (superusers, and groups holding `memberships.open_all_content`, which
    the Editors and Moderators groups get) open everything.
 5. A course's own instructors open everything in that course.
+6. In a course marked sequential, a lesson opens only once the lessons before it in
+   outline order are complete (preview lessons, content staff and the course's
+   instructors are exempt).
+
+The policy never imports page classes: content describes itself through the small
+`Gated` / `GatedCourse` protocols below (what tier it asks for, which course it is in,
+whether it is a preview, where it sits in the course). That keeps the dependency one
+way — content depends on the policy, never the other way round.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
 
 from django.utils.functional import cached_property
 
@@ -32,6 +42,46 @@ class Reason(StrEnum):
     LOGIN_REQUIRED = "login_required"
     TIER_TOO_LOW = "tier_too_low"
     NOT_IN_TIER = "not_in_tier"
+    LOCKED = "locked"
+
+
+class LessonRef(Protocol):
+    """A lesson as the policy sees it inside a course's outline."""
+
+    pk: int
+    is_preview: bool
+
+
+@runtime_checkable
+class GatedCourse(Protocol):
+    """What a course tells the policy: its own id, whether it is sequential, its lessons
+    in outline order (cached on the course object) and, in one query, which of them a
+    learner has completed."""
+
+    pk: int
+    is_sequential: bool
+
+    @property
+    def ordered_lessons(self) -> Sequence[LessonRef]: ...
+
+    def completed_lesson_ids(self, user) -> set[int]: ...
+
+
+@runtime_checkable
+class Gated(Protocol):
+    """What any gated content tells the policy. Pages without it are open to all.
+
+    `access_tier`: the tier its body asks for (None when open to all).
+    `access_course`: the course it belongs to (None outside courses); its instructors
+    open it, and it decides sequential unlock.
+    `access_is_lesson`: True for lessons, the only content sequential unlock applies to.
+    """
+
+    @property
+    def access_tier(self) -> Tier | None: ...
+
+    @property
+    def access_course(self) -> GatedCourse | None: ...
 
 
 @dataclass(frozen=True)
@@ -40,6 +90,8 @@ class Decision:
     reason: Reason
     required_tier: Tier | None = None
     user_tier: Tier | None = None
+    # For Reason.LOCKED: the lesson to finish first (has title and a URL).
+    finish_first: Any = None
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -109,26 +161,93 @@ def teaches(user, course) -> bool:
     return cache[course.pk]
 
 
-def _course_of(page):
-    from learning.models import CoursePage
-
-    if isinstance(page, CoursePage):
-        return page
-    return getattr(page, "course", None)
+def _course_of(page) -> GatedCourse | None:
+    return getattr(page, "access_course", None)
 
 
 def required_tier_for(page) -> Tier | None:
     """The tier a page's body asks for; None when it is open to all."""
-    from home.models import BlogPage
-    from learning.models import CoursePage, LessonPage, ModulePage
+    return getattr(page, "access_tier", None)
 
-    if isinstance(page, LessonPage):
-        return page.required_tier or (page.course.required_tier if page.course else None)
-    if isinstance(page, ModulePage):
-        return page.course.required_tier if page.course else None
-    if isinstance(page, (CoursePage, BlogPage)):
-        return page.required_tier
+
+def _is_lesson(page) -> bool:
+    return bool(getattr(page, "access_is_lesson", False))
+
+
+def completed_lessons(user, course: GatedCourse) -> set[int]:
+    """Ids of `course`'s lessons `user` has completed: one query per course per request,
+    cached on the user object like `tier_of`."""
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_lectern_completed", {})
+    if course.pk not in cache:
+        cache[course.pk] = set(course.completed_lesson_ids(user))
+    return cache[course.pk]
+
+
+def forget_completions(user, course: GatedCourse | None = None) -> None:
+    """Drop the per-request completions cache after a lesson was completed."""
+    cache = user.__dict__.get("_lectern_completed")
+    if cache is None:
+        return
+    if course is None:
+        cache.clear()
+    else:
+        cache.pop(course.pk, None)
+
+
+def _outline(user, course: GatedCourse) -> Sequence[LessonRef]:
+    """The course's lessons in order, shared per request by course id (search results
+    hold a separate course object per lesson; one query per course, not per result)."""
+    cache = user.__dict__.setdefault("_lectern_outline", {})
+    if course.pk not in cache:
+        cache[course.pk] = list(course.ordered_lessons)
+    return cache[course.pk]
+
+
+def lesson_blocking(user, course: GatedCourse, lesson_pk: int):
+    """The earlier lesson `user` must finish before `lesson_pk` opens, or None.
+
+    Only the sequential rule: tier, staff and instructor exemptions are the caller's.
+    A lesson opens when every lesson before it in outline order is complete (so the
+    previous one, and no always-open preview lesson can be used to skip ahead); the
+    answer is the first of them not done yet. Preview lessons are never blocked.
+    """
+    if not course.is_sequential:
+        return None
+    for lesson in _outline(user, course):
+        if lesson.pk == lesson_pk:
+            return None if lesson.is_preview else _first_unfinished(user, course, lesson_pk)
     return None
+
+
+def _first_unfinished(user, course: GatedCourse, before_pk: int):
+    done = completed_lessons(user, course)
+    for lesson in _outline(user, course):
+        if lesson.pk == before_pk:
+            return None
+        if lesson.pk not in done:
+            return lesson
+    return None
+
+
+def locked_lessons(user, course: GatedCourse) -> set[int]:
+    """Ids of the lessons of `course` that sequential unlock keeps closed for `user`
+    (for the outline's locks). Cheap: the cached outline and completions."""
+    if not course.is_sequential or _exempt_from_sequence(user, course):
+        return set()
+    done = completed_lessons(user, course)
+    locked = set()
+    all_before_done = True
+    for lesson in _outline(user, course):
+        if not all_before_done and not lesson.is_preview:
+            locked.add(lesson.pk)
+        all_before_done = all_before_done and lesson.pk in done
+    return locked
+
+
+def _exempt_from_sequence(user, course) -> bool:
+    return is_content_staff(user) or teaches(user, course)
 
 
 def _is_open(tier: Tier | None) -> bool:
@@ -156,13 +275,29 @@ def can_view(user, page) -> Decision:
     if getattr(page, "is_preview", False):
         return Decision(True, Reason.PREVIEW)
     required = required_tier_for(page)
+    course = _course_of(page)
     if _is_open(required):
-        return Decision(True, Reason.FREE, required)
-    return _check(user, required, course=_course_of(page))
+        decision = Decision(True, Reason.FREE, required)
+    else:
+        decision = _check(user, required, course=course)
+    if decision.allowed and decision.reason in (Reason.FREE, Reason.MEMBER) and _is_lesson(page):
+        return _check_sequence(user, page, course, decision)
+    return decision
+
+
+def _check_sequence(user, lesson, course, decision: Decision) -> Decision:
+    """Sequential unlock, after the tier said yes (staff and instructors are exempt)."""
+    if course is None or not course.is_sequential:
+        return decision
+    blocking = lesson_blocking(user, course, lesson.pk)
+    if blocking is None or _exempt_from_sequence(user, course):
+        return decision
+    return Decision(False, Reason.LOCKED, decision.required_tier, decision.user_tier, finish_first=blocking)
 
 
 def can_play(user, lesson) -> Decision:
-    """May `user` stream `lesson`'s video (playlist and key)?"""
+    """May `user` stream `lesson`'s video (playlist and key)? As viewing it, sequential
+    unlock included, so a locked lesson's key is refused too."""
     return can_view(user, lesson)
 
 
@@ -179,7 +314,7 @@ def can_join(user, course) -> Decision:
     decision = can_view(user, course)
     if not decision or decision.reason in (Reason.STAFF, Reason.INSTRUCTOR):
         return decision
-    return _check(user, course.required_tier, course=course, feature="includes_live_sessions")
+    return _check(user, required_tier_for(course), course=course, feature="includes_live_sessions")
 
 
 def can_get_certificate(user, course) -> Decision:
@@ -187,12 +322,20 @@ def can_get_certificate(user, course) -> Decision:
     decision = can_view(user, course)
     if not decision:
         return decision
-    return _check(user, course.required_tier, course=course, feature="includes_certificates")
+    return _check(user, required_tier_for(course), course=course, feature="includes_certificates")
 
 
 def is_gated(page) -> bool:
-    """True when the page's body is not open to everyone (so responses must stay private)."""
-    return not getattr(page, "is_preview", False) and not _is_open(required_tier_for(page))
+    """True when the page's body is not open to everyone (so responses must stay private):
+    it needs a tier, or it is a lesson of a sequential course."""
+    if getattr(page, "is_preview", False):
+        return False
+    if not _is_open(required_tier_for(page)):
+        return True
+    if _is_lesson(page):
+        course = _course_of(page)
+        return bool(course is not None and course.is_sequential)
+    return False
 
 
 def max_video_height(user) -> int:

@@ -6,8 +6,10 @@ slow SMTP server never holds up a request and a failure is recorded, not lost.
 """
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,8 +21,23 @@ from .models import EmailLog, EmailStatus
 
 logger = logging.getLogger(__name__)
 
+# (filename shown to the reader, name in storages["private"], content type)
+StoredAttachment = tuple[str, str, str]
 
-def send_templated_email(name: str, user, context: dict | None = None, to: str | None = None) -> EmailLog:
+
+def send_templated_email(
+    name: str,
+    user,
+    context: dict | None = None,
+    to: str | None = None,
+    attachments: Sequence[StoredAttachment] = (),
+) -> EmailLog:
+    """Log and queue one templated email.
+
+    `attachments` are files already kept in `storages["private"]`, given as
+    (filename, storage name, content type). Only these references travel with the job,
+    so a retried delivery attaches the same files again.
+    """
     context = {
         "user": user,
         "site_name": settings.WAGTAIL_SITE_NAME,
@@ -37,14 +54,15 @@ def send_templated_email(name: str, user, context: dict | None = None, to: str |
         body_html=render_to_string(f"notifications/email/{name}.html", context),
     )
     # Queue only once the caller's transaction commits: a rolled-back payment sends nothing.
+    extra = {"attachments": [tuple(item) for item in attachments]} if attachments else {}
     transaction.on_commit(
-        lambda: async_task("notifications.mail.deliver", log.pk, task_name=f"mail-{log.pk}")
+        lambda: async_task("notifications.mail.deliver", log.pk, task_name=f"mail-{log.pk}", **extra)
     )
     return log
 
 
-def deliver(log_id: int) -> None:
-    """The job: send one logged email and record the outcome."""
+def deliver(log_id: int, attachments: Sequence[StoredAttachment] = ()) -> None:
+    """The job: send one logged email (with its stored attachments) and record the outcome."""
     log = EmailLog.objects.get(pk=log_id)
     if log.status == EmailStatus.SENT:
         return
@@ -52,6 +70,10 @@ def deliver(log_id: int) -> None:
     if log.body_html:
         message.attach_alternative(log.body_html, "text/html")
     try:
+        # Inside the try: a missing attachment is recorded as a failure like an SMTP error.
+        for filename, stored_name, content_type in attachments:
+            with storages["private"].open(stored_name, "rb") as stored:
+                message.attach(filename, stored.read(), content_type)
         message.send()
     except Exception as error:
         log.status, log.error = EmailStatus.FAILED, str(error)

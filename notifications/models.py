@@ -31,3 +31,23 @@ class EmailLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to}"
+
+
+class Notification(models.Model):
+    """An in-site notice in the learner's list ("Your certificate is ready"), shown with
+    an unread count beside the emails that go out for the same events."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40, help_text=_("What happened, e.g. enrolled, certificate_issued."))
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where the notice leads (a site path)."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user}"

@@ -21,6 +21,8 @@ from .factories import (
 
 PASSWORD = "correct-horse-battery"
 
+pytest_plugins = ["tests.browser.playwright_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def migrated_state(django_db_setup, django_db_blocker):

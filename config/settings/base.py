@@ -30,6 +30,11 @@ INSTALLED_APPS = [
     "learning",
     "memberships",
     "media_pipeline",
+    "quizzes",
+    "certificates",
+    "live",
+    "analytics",
+    "operations",
     "search",
     "notifications",
     "demo",
@@ -189,7 +194,11 @@ USE_TZ = True
 # Static and media files
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # npm packages we serve ourselves (package.json): {% static "vendor/hls.js/hls.min.js" %}
+    ("vendor/hls.js", BASE_DIR / "node_modules" / "hls.js" / "dist"),
+]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STATICFILES_FINDERS = [
@@ -293,6 +302,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "epub", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Avatars are served by us (an uploaded one, else Wagtail's bundled image): Gravatar would
+# send a hash of every staff email to a third party and break offline.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Sentry only when a DSN is given; nothing is sent otherwise.
 SENTRY_DSN = env("SENTRY_DSN", default="")
@@ -331,3 +343,181 @@ BANK_TRANSFER_DETAILS = env.str(
         "Bank: Example Bank\nAccount name: Lectern Demo\nAccount number: 0000 0000 0000"
     ),
 )
+
+# Media packaging (encrypted HLS)
+# Content keys are wrapped under a master key from the environment; MEDIA_MASTER_KEYS
+# lists every master key still needed ("id:<base64 of 32 bytes>,…"), MEDIA_MASTER_KEY_ID
+# names the one new keys use. No default here: dev/test set a dev-only key, production
+# refuses to start without one.
+MEDIA_MASTER_KEYS = env("MEDIA_MASTER_KEYS", default="")
+MEDIA_MASTER_KEY_ID = env("MEDIA_MASTER_KEY_ID", default="")
+# Empty: the system ffmpeg, else the imageio-ffmpeg wheel's binary.
+FFMPEG_BINARY = env("FFMPEG_BINARY", default="")
+# Threads per ffmpeg encode (0: ffmpeg decides); keep 1-2 when web and worker share cores.
+MEDIA_FFMPEG_THREADS = env.int("MEDIA_FFMPEG_THREADS", default=0)
+# "one-process" (decode once, split to every rung) or "per-rung"; `python -m bench packaging`
+# measures both on this machine.
+MEDIA_LADDER_MODE = env("MEDIA_LADDER_MODE", default="one-process")
+# Long encodes run on their own cluster: `Q_CLUSTER_NAME=videos manage.py qcluster`.
+# retry > timeout, so the broker never hands a still-running encode to a second worker.
+# Always the ORM broker: a job a killed worker had taken comes back after `retry`
+# (Redis's list pop would lose it). media_pipeline.tasks.enqueue writes there too.
+Q_CLUSTER["ALT_CLUSTERS"] = {
+    "videos": {
+        "orm": "default",
+        "workers": env.int("Q_VIDEO_WORKERS", default=1),
+        "timeout": env.int("Q_VIDEO_TIMEOUT", default=4 * 3600),
+        "retry": env.int("Q_VIDEO_RETRY", default=4 * 3600 + 600),
+        "max_attempts": env.int("Q_VIDEO_MAX_ATTEMPTS", default=3),
+        "queue_limit": 2,
+        "bulk": 1,
+    }
+}
+
+# Certificates
+# Verification links (QR codes, credential ids) and the did:web issuer are built from
+# this public address; empty means WAGTAILADMIN_BASE_URL.
+CERTIFICATE_BASE_URL = (env("CERTIFICATE_BASE_URL", default="") or WAGTAILADMIN_BASE_URL).rstrip("/")
+# Ed25519 private key that signs Open Badges credentials and the status list: PEM
+# (PKCS#8) or the 32 raw bytes in base64. No default here: dev/test set a dev-only key,
+# production refuses to start without one.
+CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", multiline=True, default="")
+# The issuer's name in credentials and on the PDF.
+CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", default="Lectern")
+# Verification lookups allowed per client IP (django-ratelimit rate), so numbers cannot
+# be enumerated cheaply.
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+
+# --- Operations: backups, monitoring, health, request ids, logs --------------------------
+# Backups are encrypted with BACKUP_ENCRYPTION_KEY (base64 of 32 random bytes:
+# `python -c "import base64,os;print(base64.b64encode(os.urandom(32)).decode())"`). Keep a
+# copy of the key outside the server: without it no backup can be restored.
+BACKUP_DIR = Path(env("BACKUP_DIR", default="") or BASE_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=3)
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_CHUNK_SIZE = env.int("BACKUP_CHUNK_SIZE", default=1024 * 1024)
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET", default="")  # empty: local copies only
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", default="backups/")
+BACKUP_S3_ENDPOINT_URL = env("BACKUP_S3_ENDPOINT_URL", default="") or env("AWS_S3_ENDPOINT_URL", default="")
+BACKUP_S3_REGION = env("BACKUP_S3_REGION", default="") or env("AWS_S3_REGION_NAME", default="")
+BACKUP_S3_ACCESS_KEY_ID = env("BACKUP_S3_ACCESS_KEY_ID", default="") or env("AWS_ACCESS_KEY_ID", default="")
+BACKUP_S3_SECRET_ACCESS_KEY = env("BACKUP_S3_SECRET_ACCESS_KEY", default="") or env(
+    "AWS_SECRET_ACCESS_KEY", default=""
+)
+ADMINS = [("Lectern admin", address) for address in env.list("ADMIN_EMAILS", default=[])]
+
+# Monitoring: an incident opens above the threshold and closes below threshold - margin.
+MONITOR_CPU_PERCENT = env.float("MONITOR_CPU_PERCENT", default=90.0)
+MONITOR_MEMORY_PERCENT = env.float("MONITOR_MEMORY_PERCENT", default=90.0)
+MONITOR_DISK_PERCENT = env.float("MONITOR_DISK_PERCENT", default=90.0)
+MONITOR_DB_CONNECTIONS = env.float("MONITOR_DB_CONNECTIONS", default=80)
+MONITOR_HYSTERESIS_MARGIN = env.float("MONITOR_HYSTERESIS_MARGIN", default=10.0)
+MONITOR_DISK_PATH = Path(env("MONITOR_DISK_PATH", default="") or MEDIA_ROOT)
+MONITOR_SAMPLE_DAYS = env.int("MONITOR_SAMPLE_DAYS", default=30)
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=90)
+
+# Request ids: X-Request-ID is taken from the proxy when it is a valid UUID, otherwise
+# made here; returned on every response, put on every log line and on error pages.
+INSTALLED_APPS += ["django_guid"]
+MIDDLEWARE.insert(0, "django_guid.middleware.guid_middleware")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    "INTEGRATIONS": [],
+    "IGNORE_URLS": [],
+}
+if SENTRY_DSN:
+    from operations.logging import SentryRequestIdIntegration
+
+    DJANGO_GUID["INTEGRATIONS"] = [SentryRequestIdIntegration()]
+
+# Logs: plain lines by default, JSON (python-json-logger) when LOG_JSON is on (production).
+LOG_JSON = env.bool("LOG_JSON", default=False)
+LOGGING["filters"] = {"request_id": {"()": "operations.logging.RequestIdFilter"}}
+LOGGING["formatters"]["plain"] = {
+    "()": "operations.logging.PlainFormatter",
+    "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s",
+}
+LOGGING["formatters"]["json"] = {
+    "()": "operations.logging.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_JSON else "plain"
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("operations.context_processors.request_id")
+
+# Analytics: page views are recorded by a middleware after Wagtail serves a page (one
+# INSERT, no SELECT); raw events are deleted after ANALYTICS_RETENTION_DAYS; the stats
+# panels recompute today's partial rollup when it is older than the max age.
+ANALYTICS_ENABLED = env.bool("ANALYTICS_ENABLED", default=True)
+ANALYTICS_RETENTION_DAYS = env.int("ANALYTICS_RETENTION_DAYS", default=180)
+ANALYTICS_TODAY_MAX_AGE_SECONDS = env.int("ANALYTICS_TODAY_MAX_AGE_SECONDS", default=600)
+ANALYTICS_VISITOR_COOKIE_AGE = 24 * 3600
+MIDDLEWARE = [*MIDDLEWARE, "analytics.middleware.PageViewMiddleware"]
+
+# Quizzes
+# Seconds accepted after a timed attempt's deadline (network, a slow submit) before a
+# submission counts as out of time.
+QUIZ_TIME_GRACE_SECONDS = env.int("QUIZ_TIME_GRACE_SECONDS", default=30)
+
+# Live sessions
+# Jitsi on the public meet.jit.si is the provider when nothing else is configured, so
+# scheduling works offline. JITSI_APP_ID + JITSI_APP_SECRET switch on signed join
+# tokens (a self-hosted server with token auth). Google Meet needs either an OAuth
+# refresh token or a service account with domain-wide delegation (see live/providers/google.py).
+LIVE_JOIN_OPENS_MINUTES = env.int("LIVE_JOIN_OPENS_MINUTES", default=15)
+# ORGANIZER of the .ics invitations; empty means the address in DEFAULT_FROM_EMAIL.
+LIVE_ORGANIZER_EMAIL = env("LIVE_ORGANIZER_EMAIL", default="") or DEFAULT_FROM_EMAIL.split("<")[-1].strip(
+    " >"
+)
+LIVE_PROVIDER_MAX_ATTEMPTS = env.int("LIVE_PROVIDER_MAX_ATTEMPTS", default=5)
+LIVE_PROVIDER_RETRY_SECONDS = env.int("LIVE_PROVIDER_RETRY_SECONDS", default=60)
+LIVE_MEET_LINK_POLLS = env.int("LIVE_MEET_LINK_POLLS", default=10)
+LIVE_MEET_LINK_POLL_SECONDS = env.int("LIVE_MEET_LINK_POLL_SECONDS", default=15)
+JITSI_BASE_URL = env("JITSI_BASE_URL", default="https://meet.jit.si")
+JITSI_DOMAIN = env("JITSI_DOMAIN", default="")
+JITSI_APP_ID = env("JITSI_APP_ID", default="")
+JITSI_APP_SECRET = env("JITSI_APP_SECRET", default="")
+JITSI_TOKEN_SECONDS = env.int("JITSI_TOKEN_SECONDS", default=300)
+GOOGLE_CALENDAR_ID = env("GOOGLE_CALENDAR_ID", default="primary")
+GOOGLE_OAUTH_CLIENT_ID = env("GOOGLE_OAUTH_CLIENT_ID", default="")
+GOOGLE_OAUTH_CLIENT_SECRET = env("GOOGLE_OAUTH_CLIENT_SECRET", default="")
+GOOGLE_CALENDAR_REFRESH_TOKEN = env("GOOGLE_CALENDAR_REFRESH_TOKEN", default="")
+GOOGLE_SERVICE_ACCOUNT_FILE = env("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
+GOOGLE_CALENDAR_DELEGATED_USER = env("GOOGLE_CALENDAR_DELEGATED_USER", default="")
+
+# Media playback (signed HLS, key endpoint, player)
+# Playlist and key tokens live PLAYBACK_PLAYLIST_SECONDS; segment, poster and caption URLs
+# PLAYBACK_SEGMENT_SECONDS, rounded up to PLAYBACK_URL_BUCKET_SECONDS so URLs issued in
+# the same window are identical (memoised rewriting, CDN-friendly). The player renews
+# expired URLs on its own (media_pipeline/playback.py explains the design).
+PLAYBACK_PLAYLIST_SECONDS = env.int("PLAYBACK_PLAYLIST_SECONDS", default=3 * 3600)
+PLAYBACK_SEGMENT_SECONDS = env.int("PLAYBACK_SEGMENT_SECONDS", default=20 * 60)
+PLAYBACK_URL_BUCKET_SECONDS = env.int("PLAYBACK_URL_BUCKET_SECONDS", default=300)
+# HMAC secret for playback tokens and signed file URLs; empty means derived from SECRET_KEY.
+PLAYBACK_SIGNING_KEY = env("PLAYBACK_SIGNING_KEY", default="")
+# How segment bytes leave: "django" (signed view), "nginx" (secure_link, see
+# deploy/nginx.conf) or "s3" (presigned GETs); defaults to PROTECTED_FILES_SERVER.
+PLAYBACK_FILES_SERVER = env("PLAYBACK_FILES_SERVER", default=PROTECTED_FILES_SERVER)
+PLAYBACK_NGINX_LOCATION = "/hls/"
+PLAYBACK_NGINX_SECRET = env("PLAYBACK_NGINX_SECRET", default="")
+if PLAYBACK_FILES_SERVER not in {"django", "nginx", "s3"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PLAYBACK_FILES_SERVER must be one of: django, nginx, s3.")
+if PLAYBACK_FILES_SERVER == "nginx" and not PLAYBACK_NGINX_SECRET:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PLAYBACK_FILES_SERVER=nginx needs PLAYBACK_NGINX_SECRET (as in nginx.conf).")
+# Key requests per user (django-ratelimit rate). A player needs one per rendition switch.
+PLAYBACK_KEY_RATE = env("PLAYBACK_KEY_RATE", default="120/m")
+
+# Learning (enrollment, honest progress, sequential unlock)
+# A heartbeat token older than this is refused (409 "expired", with a fresh token); the
+# page issues one on load and every accepted beat renews it.
+LEARNING_HEARTBEAT_TOKEN_MAX_AGE = env.int("LEARNING_HEARTBEAT_TOKEN_MAX_AGE", default=6 * 3600)
+# Seconds of jitter allowed over the 2x top speed, granted once per viewing, not per beat.
+LEARNING_HEARTBEAT_TOLERANCE_SECONDS = env.float("LEARNING_HEARTBEAT_TOLERANCE_SECONDS", default=3.0)

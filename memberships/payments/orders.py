@@ -19,6 +19,7 @@ from notifications.mail import send_templated_email
 from .. import coupons, policy, subscriptions
 from ..models import Order, OrderStatus, PaymentProvider, Tier
 from ..money import quantize
+from ..signals import order_paid
 
 
 class OrderError(Exception):
@@ -108,6 +109,7 @@ def mark_paid(order: Order, *, reference: str = "", actor=None) -> Order:
         order.confirmed_by = actor
         order.subscription = subscription
         order.save(update_fields=["status", "paid_at", "provider_reference", "confirmed_by", "subscription"])
+        order_paid.send(sender=Order, order=order)
         send_templated_email("order_receipt", order.user, {"order": order, "subscription": subscription})
     return order
 

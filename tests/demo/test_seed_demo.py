@@ -81,3 +81,22 @@ def test_demo_site_is_browsable_and_demo_accounts_log_in(seeded, client):
         assert response.status_code == 302, email
         assert "_auth_user_id" in client.session
         client.logout()
+
+
+def test_home_hero_image_is_drawn_for_the_crop_the_home_page_shows(seeded):
+    """The hero is shown through a `fill-WxH` rendition; drawn at another aspect ratio,
+    the crop cut its own text off ("E COURSES", "earn skills that last")."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from home.models import HomePage
+
+    template = (Path(settings.BASE_DIR) / "templates/pages/home_page.html").read_text()
+    width, height = map(int, re.search(r"page\.hero_image fill-(\d+)x(\d+)", template).groups())
+    hero = HomePage.objects.get().hero_image
+
+    assert hero.width * height == hero.height * width
+    rendition = hero.get_rendition(f"fill-{width}x{height}")
+    assert (rendition.width, rendition.height) == (width, height)

@@ -1,4 +1,8 @@
-"""Playwright driving Debian's chromium (never a downloaded browser)."""
+"""Playwright driving Debian's chromium (never a downloaded browser).
+
+Loaded once for the whole suite from tests/conftest.py (`pytest_plugins`), so every
+browser test anywhere under tests/ shares the one session-wide browser: a second
+`sync_playwright()` in the same thread refuses to start while the first one runs."""
 
 import os
 import shutil
