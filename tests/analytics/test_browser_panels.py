@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from analytics import rollups
 from analytics.models import Event, EventKind
 from learning.models import Enrollment, LessonPage, LessonProgress
+from tests.browser.playwright_fixtures import browser_context
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
@@ -86,11 +87,10 @@ def month_of_activity(course, other_course, tiers, admin_access):
 
 @pytest.fixture
 def tab(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+    with browser_context(chromium) as context:
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        yield tab
 
 
 def _log_in(page, base, email):

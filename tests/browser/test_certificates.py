@@ -18,6 +18,7 @@ from learning.models import Enrollment
 
 from ..conftest import PASSWORD
 from ..factories import build_course
+from .playwright_fixtures import browser_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,18 +55,18 @@ def test_visitor_verifies_then_admin_revokes_and_the_page_says_revoked(live_serv
     expect(page.get_by_text("Giang Gold")).to_be_visible()
     _shot(page, "verify-valid")
 
-    admin = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    admin.goto(live_server.url + "/admin/certificates/")
-    admin.get_by_label(re.compile("email", re.I)).fill(admin_user.email)
-    admin.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
-    admin.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
-    expect(admin.get_by_role("link", name=issued.number)).to_be_visible()
-    _shot(admin, "admin-index")
-    admin.get_by_role("link", name="Revoke").click()
-    admin.get_by_label("Reason").fill("Final project was copied")
-    admin.get_by_role("button", name="Revoke certificate").click()
-    expect(admin.get_by_text(f"Certificate {issued.number} revoked.")).to_be_visible()
-    admin.context.close()
+    with browser_context(page.context.browser) as admin_context:
+        admin = admin_context.new_page()
+        admin.goto(live_server.url + "/admin/certificates/")
+        admin.get_by_label(re.compile("email", re.I)).fill(admin_user.email)
+        admin.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
+        admin.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+        expect(admin.get_by_role("link", name=issued.number)).to_be_visible()
+        _shot(admin, "admin-index")
+        admin.get_by_role("link", name="Revoke").click()
+        admin.get_by_label("Reason").fill("Final project was copied")
+        admin.get_by_role("button", name="Revoke certificate").click()
+        expect(admin.get_by_text(f"Certificate {issued.number} revoked.")).to_be_visible()
 
     page.reload()
     expect(page.get_by_text(re.compile(r"Revoked on \d+ \w+ \d{4}"))).to_be_visible()

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..media_pipeline.playback_support import CAPTION_TEXT, lesson_with_video
+from .playwright_fixtures import browser_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -118,15 +119,12 @@ def test_key_url_from_one_learner_is_refused_for_another(live_server, page, gold
     assert key_urls
     assert page.request.get(key_urls[0]).status == 200
 
-    other = page.context.browser.new_context()
-    try:
+    with browser_context(page.context.browser) as other:
         other_page = other.new_page()
         _log_in(other_page, base, silver)
         response = other_page.request.get(key_urls[0])
         assert response.status == 403
         assert response.json()["error"]["code"] == "wrong_user"
-    finally:
-        other.close()
 
 
 def test_bronze_learner_on_a_gold_lesson_gets_the_upgrade_message_and_no_key(
@@ -169,8 +167,9 @@ def test_bronze_learner_on_a_gold_lesson_gets_the_upgrade_message_and_no_key(
 
 
 def test_lesson_plays_on_a_phone_screen(live_server, chromium, gold, gold_lesson):
-    context = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    try:
+    with browser_context(
+        chromium, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    ) as context:
         page = context.new_page()
         page.set_default_timeout(15_000)
         base = live_server.url
@@ -185,8 +184,6 @@ def test_lesson_plays_on_a_phone_screen(live_server, chromium, gold, gold_lesson
         for name in ("Pause", "Back 10 seconds", "Forward 10 seconds", "Full screen"):
             expect(page.get_by_role("button", name=name)).to_be_visible()
         page.screenshot(path=f"{SHOTS}/phone-360.png", full_page=False)
-    finally:
-        context.close()
 
 
 def test_keyboard_controls_and_speed(live_server, page, gold, gold_lesson):

@@ -76,8 +76,9 @@ def test_subscription_status_shows_the_plan_and_its_end(client, gold):
     assert subscription.tier.slug == "gold" and "Gold" in html
     assert reverse("memberships:mine") in html
     from django.utils.formats import date_format
+    from django.utils.timezone import localtime
 
-    assert date_format(subscription.ends_at, "DATE_FORMAT") in html
+    assert date_format(localtime(subscription.ends_at), "DATE_FORMAT") in html
 
 
 def test_the_header_links_to_my_learning_and_notifications(client, learner, home):
