@@ -2,25 +2,31 @@
 
 Creates a PostgreSQL database (`lectern_play_bench` unless DATABASE_URL names another
 ending in _bench), migrates it, builds a Gold lesson whose video has a real 12-second
-encrypted rendition and a synthetic 2-hour rendition (1,200 six-second segments), logs a
-Gold member in, then starts gunicorn on a loopback port with ONE sync worker (so its
-req/s is a per-core rate; wrk runs on the other core) and drives with wrk:
+encrypted rendition and a synthetic 2-hour rendition (1,200 six-second segments), and
+logs a Gold member in. Then it starts gunicorn on production settings (throwaway
+secrets, plain HTTP on loopback) with its workers pinned to ONE core (taskset), so
+wrk's req/s is a per-core rate; wrk runs pinned to the other core. It drives:
 
-- the key endpoint (token + user + policy + playback session checks, key unwrap, KeyAccess row);
+- the key endpoint (rate limit, token, session user, policy, playback session, key
+  unwrap, KeyAccess row);
 - the master playlist;
 - the 2-hour media playlist (1,200 signed segment URLs + a key token per request);
 
-then, in this process, rewriting that playlist cold (every URL signed) and warm (the
-window's signed segment list memoised), p50/p99. Run with db sessions and with
-cached_db sessions. Everything is dropped at the end.
+once with the workers' lesson cache off and once on (PLAYBACK_GATE_CACHE), and reports
+queries and this process's CPU per request for each. Then, in this process, it rewrites
+that playlist cold (every URL signed) and warm (the window's signed segment list
+memoised), p50/p99. Everything is dropped at the end.
 
     .venv/bin/python -m bench playback_endpoints
 
 Targets: >= 500 key requests/s per core; a 1,200-segment rewrite <= 15 ms p50.
 """
 
+import base64
+import io
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -35,7 +41,12 @@ from urllib.parse import urlparse
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lectern_play_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/2"
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", 8))
-WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", 8))
+WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", 16))
+# Workers (deploy/gunicorn.conf.py's threads each) sharing the one pinned core: enough
+# that one waiting on PostgreSQL or Redis leaves the core to another.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+THREADS = int(os.environ.get("BENCH_THREADS", 2))
+APP_CORE, WRK_CORE = "0", "1"
 SEGMENTS = 1200
 
 
@@ -48,6 +59,16 @@ def _env():
     os.environ["PLAYBACK_KEY_RATE"] = "100000000/m"  # the bench is one user hammering one key
     os.environ.setdefault("CONN_MAX_AGE", "600")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    # The server runs on production settings: throwaway secrets for this run only. The
+    # test settings that build the data take the same master key from the environment.
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["MEDIA_MASTER_KEYS"] = "bench:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    os.environ["MEDIA_MASTER_KEY_ID"] = "bench"
+    os.environ["CERTIFICATE_SIGNING_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    os.environ["BACKUP_ENCRYPTION_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    os.environ["LOG_JSON"] = "false"
 
 
 def _postgres(url, sql):
@@ -121,12 +142,35 @@ def _build():
     return client, data["master_url"], long_media, key_url
 
 
-def _queries(client, url, n=200):
-    """Queries per request, and this process's CPU ms per request (Django's side only:
-    PostgreSQL's and Redis's own CPU are not counted), median of 5 rounds."""
+def _queries(cookie, url, n=300):
+    """Queries per request, and this process's CPU ms per request through Django's WSGI
+    handler (PostgreSQL's and Redis's own CPU are not counted), median of 5 rounds."""
+    from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
-    client.get(url)
+    app = WSGIHandler()
+
+    def get():
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": url,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": cookie,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        status = []
+        body = b"".join(app(environ, lambda s, h, *a: status.append(s)))
+        assert status[0].startswith("200"), (url, status, body[:200])
+
+    for _ in range(20):
+        get()
     count = []
 
     def counting(execute, sql, params, many, context):
@@ -134,13 +178,12 @@ def _queries(client, url, n=200):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counting):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
+        get()
     rounds = []
     for _ in range(5):
         started = time.process_time()
         for _ in range(n // 5):
-            client.get(url)
+            get()
         rounds.append((time.process_time() - started) * 1000 / (n // 5))
     return len(count), statistics.median(rounds)
 
@@ -177,25 +220,32 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _start_gunicorn(settings_module):
+def _start_gunicorn(gate_cache: bool):
     port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings_module)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        PLAYBACK_GATE_CACHE="true" if gate_cache else "false",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(WORKERS),
+        GUNICORN_THREADS=str(THREADS),
+    )
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
         [
+            shutil.which("taskset") or "/usr/bin/taskset",
+            "-c",
+            APP_CORE,
             sys.executable,
             "-m",
             "gunicorn",
             "config.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "1",
-            "-k",
-            "sync",
-            "--log-level",
-            "warning",
+            "-c",
+            os.environ.get(
+                "BENCH_GUNICORN_CONF", "deploy/gunicorn.conf.py"
+            ),  # as deployed: gthread workers, access log on
         ],
         env=env,
+        stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -228,13 +278,16 @@ def _check(base, path, cookie):
         return response.read()
 
 
-def _wrk(base, path, cookie):
+def _wrk(base, path, cookie, seconds=None):
     out = subprocess.run(  # noqa: S603 - the Debian wrk on PATH, fixed arguments
         [
+            shutil.which("taskset") or "/usr/bin/taskset",
+            "-c",
+            WRK_CORE,
             shutil.which("wrk") or "/usr/bin/wrk",
             "-t1",
             f"-c{WRK_CONNECTIONS}",
-            f"-d{WRK_SECONDS}s",
+            f"-d{seconds or WRK_SECONDS}s",
             "--latency",
             "-H",
             f"Cookie: {cookie}",
@@ -276,22 +329,25 @@ def main():
         cache.clear()
         client, master, long_media, key_url = _build()
         cookie = f"sessionid={client.cookies['sessionid'].value}"
-        queries = {
-            "key": _queries(client, key_url),
-            "master": _queries(client, master),
-            "media 2h": _queries(client, long_media),
-        }
+        endpoints = (("key", key_url), ("master", master), ("media 2h", long_media))
+        queries, runs = {}, {}
+        for gate_cache in (False, True):
+            settings.PLAYBACK_GATE_CACHE = gate_cache
+            mode = "on" if gate_cache else "off"
+            for label, path in endpoints:
+                queries[(mode, label)] = _queries(cookie, path)
         from django.db import connections
 
         connections.close_all()
-        runs = {}
-        for sessions, module in (("db", "config.settings.test"), ("cached_db", "bench.playback_settings")):
-            process, base = _start_gunicorn(module)
+        for gate_cache in (False, True):
+            mode = "on" if gate_cache else "off"
+            process, base = _start_gunicorn(gate_cache)
             try:
-                for path in (key_url, master, long_media):
+                for _label, path in endpoints:
                     _check(base, path, cookie)
-                for label, path in (("key", key_url), ("master", master), ("media 2h", long_media)):
-                    runs[(sessions, label)] = _wrk(base, path, cookie)
+                    _wrk(base, path, cookie, seconds=2)  # every worker warm before measuring
+                for label, path in endpoints:
+                    runs[(mode, label)] = _wrk(base, path, cookie)
             finally:
                 _stop(process)
         rewrite = _rewrite_timings()
@@ -312,24 +368,26 @@ def _pct(values, p):
 def _report(queries, runs, rewrite):
     cores = os.cpu_count() or 1
     print(
-        f"Playback endpoints: gunicorn 1 sync worker (= 1 core), PostgreSQL + Redis, wrk -t1 -c{WRK_CONNECTIONS} "
-        f"-d{WRK_SECONDS}s on loopback; machine has {cores} cores, shared with other work "
+        f"Playback endpoints: gunicorn with deploy/gunicorn.conf.py on production settings, {WORKERS} workers "
+        f"x {THREADS} threads pinned to core {APP_CORE} "
+        f"(so req/s is per core), PostgreSQL + Redis (cached_db sessions), wrk -t1 -c{WRK_CONNECTIONS} "
+        f"-d{WRK_SECONDS}s pinned to core {WRK_CORE}; machine has {cores} cores, PostgreSQL and Redis float "
         f"(load average now {os.getloadavg()[0]:.1f})."
     )
     print(
-        f"{'endpoint':<10} {'sessions':<10} {'queries':>7} {'wrk req/s/core':>15} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'non-2xx':>8} {'Django CPU ms':>14} {'= req/s/core':>13}"
+        f"{'endpoint':<10} {'lesson cache':<13} {'queries':>7} {'wrk req/s/core':>15} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'non-2xx':>8} {'Django CPU ms':>14} {'= req/s/core':>13}"
     )
-    for (sessions, label), r in runs.items():
-        count, cpu_ms = queries[label]
+    for (mode, label), r in runs.items():
+        count, cpu_ms = queries[(mode, label)]
         print(
-            f"{label:<10} {sessions:<10} {count:>7} {r['rate']:>15.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
+            f"{label:<10} {mode:<13} {count:>7} {r['rate']:>15.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
             f"{r['errors']:>8} {cpu_ms:>14.2f} {1000 / cpu_ms:>13.0f}"
         )
-    key_db, key_cached = runs[("db", "key")]["rate"], runs[("cached_db", "key")]["rate"]
+    key_off, key_on = runs[("off", "key")]["rate"], runs[("on", "key")]["rate"]
     print(
-        f"key endpoint: {key_db:.0f} req/s per core with db sessions, {key_cached:.0f} with cached_db "
-        f"({key_cached / key_db:.2f}x); target >= 500"
+        f"key endpoint: {key_on:.0f} req/s per core with the lesson cache, {key_off:.0f} without "
+        f"({key_on / key_off:.2f}x); target >= 500"
     )
     print(
         f"2-hour playlist ({SEGMENTS} segments) rewrite in-process, ms: "

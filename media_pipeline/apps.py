@@ -6,4 +6,9 @@ class MediaPipelineConfig(AppConfig):
     verbose_name = "Video"
 
     def ready(self) -> None:
-        from . import cleanup  # noqa: F401  (connects the file-deleting receivers)
+        from . import (
+            cleanup,  # noqa: F401  (connects the file-deleting receivers)
+            gate,
+        )
+
+        gate.connect()

@@ -32,6 +32,7 @@ substitute their key URI.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import math
 import re
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.files.storage import storages
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -51,6 +53,7 @@ from django.utils.translation import gettext as _
 from memberships import policy
 
 from . import signing
+from .models import VideoStatus
 
 KEY_URI_PLACEHOLDER = "\x00LECTERN-KEY-URI\x00"
 _KEY_LINE = re.compile(r'^(#EXT-X-KEY:.*?URI=")([^"]*)(".*)$')
@@ -197,6 +200,18 @@ def not_ready() -> Refusal:
     )
 
 
+def not_ready_for_plan(max_height: int) -> Refusal:
+    return Refusal(
+        "not_ready_for_plan",
+        _(
+            "This video is still being prepared in your plan's quality (up to %(height)sp). "
+            "Please try again in a few minutes."
+        )
+        % {"height": max_height},
+        409,
+    )
+
+
 def no_video() -> Refusal:
     return Refusal("no_video", _("This lesson has no video."), 404)
 
@@ -227,9 +242,53 @@ def token_refusal(reason: str) -> Refusal:
 
 
 def session_is_open(session_id: int, user_id: int) -> bool:
+    """Asked on every key request, so its statement is built once per worker."""
+    with connection.cursor() as cursor:
+        cursor.execute(_open_session_sql(), [session_id, user_id])
+        return cursor.fetchone() is not None
+
+
+@functools.cache
+def _open_session_sql() -> str:
     from memberships.models import PlaybackSession
 
-    return PlaybackSession.objects.filter(pk=session_id, user_id=user_id, ended_at__isnull=True).exists()
+    meta, q = PlaybackSession._meta, connection.ops.quote_name
+    return (
+        f"SELECT 1 FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+        f" AND {q(meta.get_field('user').column)} = %s AND {q(meta.get_field('ended_at').column)} IS NULL"
+    )
+
+
+def log_key_request(**values) -> None:
+    """One `KeyAccess` row. Every key request is logged, so the INSERT is built once per
+    worker; each value is prepared by its model field exactly as `objects.create` would.
+
+    On PostgreSQL the row commits asynchronously (`SET LOCAL synchronous_commit TO OFF`,
+    sent in the same round trip, so it applies to this INSERT's transaction only): the
+    viewer does not wait for the disk to flush an audit row. A database crash can lose
+    the last fraction of a second of log rows, never corrupt anything; PostgreSQL's
+    documentation suggests exactly this for event logging. Inside a caller's transaction
+    it is a plain INSERT, so the caller's own commit is never made asynchronous."""
+    from .models import KeyAccess
+
+    values.setdefault("at", timezone.now())
+    params = [
+        KeyAccess._meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()
+    ]
+    sql = _insert_sql(tuple(values))
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        sql = "SET LOCAL synchronous_commit TO OFF; " + sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@functools.cache
+def _insert_sql(names: tuple[str, ...]) -> str:
+    from .models import KeyAccess
+
+    meta, q = KeyAccess._meta, connection.ops.quote_name
+    columns = ", ".join(q(meta.get_field(name).column) for name in names)
+    return f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
 
 
 def device_taken_by_another(user, device_id: str) -> bool:
@@ -351,11 +410,22 @@ def render_media_playlist(parsed: ParsedPlaylist, key_uri: str, expires: int) ->
 
 
 def allowed_renditions(video, max_height: int) -> list[dict]:
-    """The renditions this viewer may have; never empty for a playable video (the lowest
-    rendition is always allowed, so a small cap still gets a picture)."""
+    """The renditions this viewer may have: none above their tier's height.
+
+    While a video has only its first playable rendition (a stream copy at the source's
+    own size, which may be 1080p or 4K), a viewer whose cap is below it gets none, and
+    is told the video is still being prepared in their quality (`not_ready_for_plan`).
+    Once the ladder is done, a cap below its lowest rung still gets that rung, so a
+    small cap never means no picture at all."""
     renditions = sorted(video.renditions or [], key=lambda r: int(r.get("height") or 0))
     allowed = [r for r in renditions if int(r.get("height") or 0) <= max_height]
-    return allowed or renditions[:1]
+    if allowed or video.status != VideoStatus.READY:
+        return allowed
+    return renditions[:1]
+
+
+def lowest_rendition(video) -> dict | None:
+    return min(video.renditions or [], key=lambda r: int(r.get("height") or 0), default=None)
 
 
 def rendition_for_height(video, height: int) -> dict | None:
@@ -436,7 +506,7 @@ def first_pts(video) -> int | None:
     try:
         from Crypto.Cipher import AES
 
-        parsed = load_media_playlist(video, allowed_renditions(video, 0)[0])
+        parsed = load_media_playlist(video, lowest_rendition(video))
         with storages["private"].open(parsed.names[0], "rb") as fh:
             head = fh.read(188 * 16 * 8)
         head = head[: len(head) // 16 * 16]

@@ -22,8 +22,8 @@ from django_ratelimit.core import is_ratelimited
 from memberships import devices, policy
 from memberships.gating import mark_private
 
-from . import playback, signing
-from .models import KeyAccess, Video
+from . import gate, playback, signing
+from .models import Video
 from .signals import playback_started
 
 log = logging.getLogger(__name__)
@@ -43,20 +43,6 @@ def _refuse(request, refusal: playback.Refusal):
     return _private(JsonResponse(refusal.as_json(), status=refusal.status), request)
 
 
-def _lesson(lesson_id: int):
-    from learning.models import LessonPage
-
-    # The body and attachments are never needed here; not loading them keeps the key
-    # endpoint's one page query small whatever the lesson's length.
-    return (
-        LessonPage.objects.live()
-        .select_related("video")
-        .defer("body", "attachments")
-        .filter(pk=lesson_id)
-        .first()
-    )
-
-
 def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -72,7 +58,7 @@ def play(request, lesson_id: int):
     the player renews expired URLs on its own: it then never takes playback back from
     another device)."""
     mark_private(request)
-    lesson = _lesson(lesson_id)
+    lesson = gate.load_lesson(lesson_id)  # fresh: the player's first call
     if lesson is None:
         return _refuse(request, playback.Refusal("not_found", "This lesson does not exist.", 404))
     decision = policy.can_play(request.user, lesson)
@@ -86,6 +72,9 @@ def play(request, lesson_id: int):
         return _refuse(request, playback.no_video())
     if not video.is_playable:
         return _refuse(request, playback.not_ready())
+    max_height = policy.max_video_height(request.user)
+    if not playback.allowed_renditions(video, max_height):
+        return _refuse(request, playback.not_ready_for_plan(max_height))
 
     body = _read_body(request)
     device_id = str(body.get("device") or "")
@@ -168,7 +157,7 @@ def _open_gate(request, raw_token: str, kind: str):
         return playback.token_refusal("login_required"), token, None
     if request.user.pk != token.user_id:
         return playback.token_refusal("wrong_user"), token, None
-    lesson = _lesson(token.lesson_id)
+    lesson = gate.lesson(token.lesson_id)
     if lesson is None or lesson.video_id != token.video_id:
         return playback.Refusal("not_found", "This lesson or video no longer exists.", 404), token, None
     decision = policy.can_play(request.user, lesson)
@@ -196,7 +185,10 @@ def master_playlist(request, token: str):
     gate = _gate_or_refuse(request, token)
     if isinstance(gate, playback.Refusal):
         return _refuse(request, gate)
-    renditions = playback.allowed_renditions(gate.video, policy.max_video_height(request.user))
+    max_height = policy.max_video_height(request.user)
+    renditions = playback.allowed_renditions(gate.video, max_height)
+    if not renditions:
+        return _refuse(request, playback.not_ready_for_plan(max_height))
     captions = list(gate.video.captions.all())
     return _playlist_response(request, playback.master_playlist(gate.video, renditions, captions))
 
@@ -249,7 +241,7 @@ def caption_playlist(request, token: str, language: str):
     _caption(gate.video, language)
     duration = (
         gate.video.duration_seconds
-        or playback.load_media_playlist(gate.video, playback.allowed_renditions(gate.video, 0)[0]).duration
+        or playback.load_media_playlist(gate.video, playback.lowest_rendition(gate.video)).duration
     )
     return _playlist_response(request, playback.caption_playlist(duration, f"{language}.vtt"))
 
@@ -327,7 +319,7 @@ def _log_key(request, token, video, reason: str, allowed: bool = False) -> None:
         return
     user_id = request.user.pk if request.user.is_authenticated else None
     session_id = token.session_id if token is not None and allowed else None
-    KeyAccess.objects.create(
+    playback.log_key_request(
         video_id=video_id,
         user_id=user_id,
         playback_session_id=session_id,

@@ -30,7 +30,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.utils.functional import cached_property
 
-from .models import Subscription, Tier
+from .models import Tier
 
 
 class Reason(StrEnum):
@@ -121,20 +121,10 @@ def tier_of(user) -> Tier | None:
     cached = getattr(user, "_lectern_tier", None)
     if cached is not None:
         return cached
-    tier = None
-    if user.is_authenticated:
-        best = (
-            Subscription.objects.current()
-            .filter(user=user)
-            .select_related("tier")
-            .order_by("-tier__rank")
-            .first()
-        )
-        tier = best.tier if best else None
-    tier = tier or free_tier()
-    if user.is_authenticated:
-        user._lectern_tier = tier
-    return tier
+    if not user.is_authenticated:
+        return free_tier()
+    user._lectern_tier = Tier.objects.held_by(user.pk)
+    return user._lectern_tier
 
 
 def forget_tier(user) -> None:

@@ -127,13 +127,18 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="lectern"),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database; with Redis they are read through it (cached_db), which
+# spares every logged-in request a query (the video key endpoint is hit every few seconds
+# by each viewer).
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -324,7 +329,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-guid says at INFO, on every request, that it made up a request id:
+        # noise in the logs and measurable CPU on the video key endpoint.
+        "django_guid": {"level": "WARNING"},
+    },
 }
 
 # Payments
@@ -514,6 +524,9 @@ if PLAYBACK_FILES_SERVER == "nginx" and not PLAYBACK_NGINX_SECRET:
     raise ImproperlyConfigured("PLAYBACK_FILES_SERVER=nginx needs PLAYBACK_NGINX_SECRET (as in nginx.conf).")
 # Key requests per user (django-ratelimit rate). A player needs one per rendition switch.
 PLAYBACK_KEY_RATE = env("PLAYBACK_KEY_RATE", default="120/m")
+# Workers keep the lessons that playlist and key requests are checked against, reloading
+# when content changes (media_pipeline/gate.py). Needs a cache shared by all processes.
+PLAYBACK_GATE_CACHE = env.bool("PLAYBACK_GATE_CACHE", default=bool(REDIS_URL))
 
 # Learning (enrollment, honest progress, sequential unlock)
 # A heartbeat token older than this is refused (409 "expired", with a fresh token); the

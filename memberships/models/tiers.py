@@ -4,9 +4,11 @@
 its rank is at least as high.
 """
 
+import functools
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, connections, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +21,48 @@ class BillingPeriod(models.TextChoices):
 class TierQuerySet(models.QuerySet):
     def free(self) -> "Tier | None":
         return self.order_by("rank").first()
+
+    def held_by(self, user_id: int, at=None) -> "Tier | None":
+        """The best tier `user_id` holds through a current subscription at `at` (as
+        `Subscription.objects.current()` defines it), else the free (lowest) tier; None
+        when there are no tiers at all.
+
+        One hand-written statement instead of two ORM queries: `policy.tier_of` runs on
+        every gated page and on every video key request, and building the ORM's SQL
+        (a join, an OR, an ordering) cost several times what PostgreSQL takes to answer.
+        tests/memberships/test_tier_of.py holds it to `current()` at every boundary.
+        """
+        from .subscriptions import SubscriptionStatus
+
+        at = connections[self.db].ops.adapt_datetimefield_value(at or timezone.now())
+        params = [user_id, SubscriptionStatus.ACTIVE.value, at, at]
+        held = list(self.model.objects.using(self.db).raw(_held_by_sql(), params))
+        held.sort(key=lambda tier: tier.lectern_fallback)
+        return held[0] if held else None
+
+
+@functools.cache
+def _held_by_sql() -> str:
+    from .subscriptions import Subscription
+
+    q = connection.ops.quote_name
+    tier, sub = q(Tier._meta.db_table), q(Subscription._meta.db_table)
+
+    def col(name):
+        return q(Subscription._meta.get_field(name).column)
+
+    columns = ", ".join(f"t.{q(f.column)}" for f in Tier._meta.concrete_fields)
+    # Each branch is wrapped so that ORDER BY … LIMIT is allowed inside UNION on SQLite.
+    # Only quoted table and column names from the models go in; values are parameters.
+    return (
+        f"SELECT * FROM (SELECT {columns}, 0 AS lectern_fallback FROM {tier} t"  # noqa: S608
+        f" JOIN {sub} s ON s.{col('tier')} = t.{q('id')}"
+        f" WHERE s.{col('user')} = %s AND s.{col('status')} = %s AND s.{col('starts_at')} <= %s"
+        f" AND (s.{col('ends_at')} IS NULL OR s.{col('ends_at')} > %s)"
+        f" ORDER BY t.{q('rank')} DESC LIMIT 1) AS held"
+        f" UNION ALL SELECT * FROM (SELECT {columns}, 1 AS lectern_fallback FROM {tier} t"
+        f" ORDER BY t.{q('rank')} LIMIT 1) AS lowest"
+    )
 
 
 class Tier(models.Model):

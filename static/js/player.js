@@ -9,12 +9,13 @@
  * playback from another device), fetch the fresh media playlist, and retry the same
  * request with its new URL, so a paused lecture resumes where it was.
  *
- * Heartbeats (CONTRACTS.md): every 15 s while playing, and on pause, ended, seeking and
+ * Heartbeats (learning.views.heartbeat): every 15 s while playing, and on pause, ended, seeking and
  * pagehide (sendBeacon), with the ranges actually played since the last beat.
  *
- * Engine: hls.js when it is supported, else native HLS. `data-engine="native"` on the
- * player element, `?player=native` in the page URL or `window.LECTERN_PLAYER_ENGINE`
- * force an engine (the browser test drives both).
+ * Engine: the browser's own HLS where it has one (Safari, iOS, Android, recent Chrome),
+ * else hls.js, loaded only then. `data-engine="hlsjs"|"native"` on the player element,
+ * `?player=` in the page URL or `window.LECTERN_PLAYER_ENGINE` force an engine (the
+ * browser test drives both).
  */
 (function () {
     "use strict";
@@ -265,14 +266,11 @@
         var forced = this.root.dataset.engine || new URLSearchParams(window.location.search).get("player")
             || window.LECTERN_PLAYER_ENGINE;
         if (forced === "native") return Promise.resolve(forced);
-        var self = this;
         if (forced === "hlsjs") return loadScript(this.root.dataset.hlsSrc).then(function () { return "hlsjs"; });
+        if (this.video.canPlayType("application/vnd.apple.mpegurl")) return Promise.resolve("native");
         return loadScript(this.root.dataset.hlsSrc).then(function (Hls) {
-            if (Hls && Hls.isSupported()) return "hlsjs";
-            return self.video.canPlayType("application/vnd.apple.mpegurl") ? "native" : "none";
-        }, function () {
-            return self.video.canPlayType("application/vnd.apple.mpegurl") ? "native" : "none";
-        });
+            return Hls && Hls.isSupported() ? "hlsjs" : "none";
+        }, function () { return "none"; });
     };
 
     Player.prototype.attach = function (data) {

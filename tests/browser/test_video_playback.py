@@ -109,6 +109,17 @@ def test_entitled_learner_watches_with_captions_and_watermark(live_server, page,
     page.screenshot(path=f"{SHOTS}/playing-{engine}.png")
 
 
+def test_the_browsers_own_hls_is_used_where_it_has_one(live_server, page, gold, gold_lesson):
+    base = live_server.url
+    _log_in(page, base, gold)
+    _open_lesson(page, base, gold_lesson)
+    _press_play_and_wait(page, seconds=1)
+
+    # Debian's chromium answers "maybe" for HLS, so the player leaves hls.js unloaded.
+    assert page.locator("[data-player]").get_attribute("data-active-engine") == "native"
+    assert page.evaluate("() => typeof window.Hls") == "undefined"
+
+
 def test_key_url_from_one_learner_is_refused_for_another(live_server, page, gold, silver, gold_lesson):
     base = live_server.url
     _log_in(page, base, gold)

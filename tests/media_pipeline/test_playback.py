@@ -14,7 +14,7 @@ import pytest
 from Crypto.Cipher import AES
 
 from media_pipeline import playback, signing
-from media_pipeline.models import KeyAccess
+from media_pipeline.models import KeyAccess, VideoStatus
 from media_pipeline.signals import playback_started
 from memberships.models import PlaybackSession
 
@@ -315,6 +315,29 @@ def test_bronze_master_playlist_stops_at_720p_and_1080p_is_refused_by_url(bronze
 
     gold_data = started(client_for(gold), free_lesson)
     assert client_for(gold).get(media_url(gold_data["master_url"], 1080)).status_code == 200
+
+
+def test_a_1080p_first_rendition_is_never_served_to_bronze_while_the_ladder_encodes(bronze, gold, free_lesson):
+    """A 1080p H.264 upload is first stream-copied at 1080p; until the ladder adds 720p
+    and 360p, Bronze is told to come back, and Gold already watches."""
+    video = free_lesson.video
+    bronze_client = client_for(bronze)
+    bronze_data = started(bronze_client, free_lesson)  # while the ladder was complete
+    video.status = VideoStatus.PROCESSING
+    video.renditions = [r for r in video.renditions if r["height"] == 1080]
+    video.save()
+
+    response = play(bronze_client, free_lesson)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "not_ready_for_plan"
+    assert "up to 720p" in response.json()["error"]["message"]
+    refused = bronze_client.get(bronze_data["master_url"])
+    assert refused.status_code == 409
+    assert bronze_client.get(media_url(bronze_data["master_url"], 1080)).status_code == 403
+
+    gold_client = client_for(gold)
+    gold_master = get_text(gold_client, started(gold_client, free_lesson)["master_url"])
+    assert re.findall(r"^(\d+)p\.m3u8$", gold_master, re.M) == ["1080"]
 
 
 # -- signed files --------------------------------------------------------------------------------
