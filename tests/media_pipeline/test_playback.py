@@ -317,7 +317,9 @@ def test_bronze_master_playlist_stops_at_720p_and_1080p_is_refused_by_url(bronze
     assert client_for(gold).get(media_url(gold_data["master_url"], 1080)).status_code == 200
 
 
-def test_a_1080p_first_rendition_is_never_served_to_bronze_while_the_ladder_encodes(bronze, gold, free_lesson):
+def test_a_1080p_first_rendition_is_never_served_to_bronze_while_the_ladder_encodes(
+    bronze, gold, free_lesson
+):
     """A 1080p H.264 upload is first stream-copied at 1080p; until the ladder adds 720p
     and 360p, Bronze is told to come back, and Gold already watches."""
     video = free_lesson.video
