@@ -67,7 +67,9 @@ def test_verify_video_finds_a_segment_that_does_not_decrypt(ready_video):
     name = ready_video.storage_prefix + "180p/seg_00000.ts"
     storage = storages["private"]
     data = bytearray(storage.open(name).read())
-    data[180] ^= 0xFF  # garbles the CBC block holding the second packet's sync byte
+    # In CBC a flipped ciphertext byte flips the same byte one block later in the
+    # plaintext: 172 + 16 = 188, the second packet's sync byte, which is then never 0x47.
+    data[172] ^= 0xFF
     storage.delete(name)
     storage.save(name, ContentFile(bytes(data)))
     err = StringIO()
