@@ -81,7 +81,8 @@ def _wait(predicate, seconds: float, what: str):
 def _ladder_ffmpeg(cluster: psutil.Process):
     for child in cluster.children(recursive=True):
         try:
-            if child.name().startswith("ffmpeg") and "-var_stream_map" in child.cmdline():
+            # Either ladder mode writes under <workdir>/ladder/; the first playable does not.
+            if child.name().startswith("ffmpeg") and any("/ladder/" in arg for arg in child.cmdline()):
                 return child
         except psutil.NoSuchProcess:
             continue
