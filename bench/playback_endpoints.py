@@ -36,7 +36,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from urllib.parse import urlparse
+
+from bench.setup import drop_postgres_database, recreate_postgres_database
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lectern_play_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/2"
@@ -71,25 +72,11 @@ def _env():
     os.environ["LOG_JSON"] = "false"
 
 
-def _postgres(url, sql):
-    import psycopg
-
-    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        admin.execute(sql)
-
-
-def _create_database():
-    url = urlparse(os.environ["DATABASE_URL"])
-    if not url.scheme.startswith("postgres"):
+def _create_database() -> str:
+    url = os.environ["DATABASE_URL"]
+    if not recreate_postgres_database(url):
         raise SystemExit("this bench runs against PostgreSQL: set DATABASE_URL=postgres://…/<name>_bench")
-    name = url.path.lstrip("/")
-    if not name.endswith("_bench"):
-        raise SystemExit(
-            f"refusing to drop and recreate {name!r}: the bench database name must end in _bench"
-        )
-    _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _postgres(url, f'CREATE DATABASE "{name}"')
-    return url, name
+    return url
 
 
 def _build():
@@ -312,7 +299,7 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing (Debian package wrk)")
     _env()
-    url, name = _create_database()
+    url = _create_database()
     private_root = os.environ["PRIVATE_MEDIA_ROOT"]
     try:
         import django
@@ -353,10 +340,7 @@ def main():
         rewrite = _rewrite_timings()
         _report(queries, runs, rewrite)
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_postgres_database(url)
         shutil.rmtree(private_root, ignore_errors=True)
 
 

@@ -8,9 +8,10 @@ with the readyz/healthz p99 ratio (what the four dependency checks cost). First,
 client's requests in a row give the service time without queueing.
 
     .venv/bin/python -m bench readyz
-    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python -m bench readyz
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lectern_readyz_bench \\
+        REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python -m bench readyz   # creates, drops that DB
 
-Uses the dev settings with DEBUG off; SQLite in a temp folder unless DATABASE_URL is set.
+Uses the dev settings with DEBUG off and CONN_MAX_AGE=60 as in production; SQLite in a temp folder unless DATABASE_URL is set.
 """
 
 import os
@@ -25,6 +26,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.setup import drop_postgres_database, recreate_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = "10s"
@@ -48,6 +51,8 @@ def _environment(scratch: Path) -> dict:
         "LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": str(scratch / "media"),
         "PRIVATE_MEDIA_ROOT": str(scratch / "private"),
+        # As in production (.env.example): workers keep their database connection.
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}")
     return env
@@ -96,6 +101,16 @@ def main() -> None:
     print(
         f"database: {env['DATABASE_URL'].split('@')[-1]}; cache/broker: {env.get('REDIS_URL') or 'locmem/ORM'}"
     )
+    postgres = recreate_postgres_database(env["DATABASE_URL"])
+    try:
+        _measure(env)
+    finally:
+        if postgres:
+            drop_postgres_database(env["DATABASE_URL"])
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _measure(env: dict) -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments

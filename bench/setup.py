@@ -2,6 +2,47 @@
 
 import os
 import tempfile
+from urllib.parse import urlparse
+
+
+def _postgres(database_url: str, sql: str) -> None:
+    """Run one statement on the server's maintenance database (autocommit)."""
+    import psycopg
+
+    admin = urlparse(database_url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def recreate_postgres_database(database_url: str) -> str | None:
+    """Drop and create the PostgreSQL database the URL names; None when it is not PostgreSQL.
+
+    Benches fill their database with throwaway rows, so they only ever touch one whose
+    name ends in `_bench`: a mistyped DATABASE_URL must not wipe real data.
+    """
+    url = urlparse(database_url)
+    if not url.scheme.startswith("postgres"):
+        return None
+    name = url.path.lstrip("/")
+    if not name.endswith("_bench"):
+        raise SystemExit(
+            f"refusing to drop and recreate {name!r}: the bench database name must end in _bench"
+        )
+    _postgres(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres(database_url, f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_postgres_database(database_url: str) -> None:
+    """Drop the bench database again (closing this process's connections to it first)."""
+    name = urlparse(database_url).path.lstrip("/")
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001, S110 - Django may not be set up in this process
+        pass
+    _postgres(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def django_with_fresh_db():

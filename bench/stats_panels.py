@@ -22,7 +22,8 @@ import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlparse
+
+from bench.setup import drop_postgres_database, recreate_postgres_database
 
 USERS = int(os.environ.get("BENCH_USERS", 100_000))  # smaller for a quick try
 EVENTS = int(os.environ.get("BENCH_EVENTS", 1_000_000))
@@ -43,41 +44,14 @@ KIND_WEIGHTS = {
 
 
 # -- database -------------------------------------------------------------------------
-def _postgres_admin(url):
-    import psycopg
-
-    admin = url._replace(path="/postgres").geturl()
-    return psycopg.connect(admin, autocommit=True)
-
-
 def _create_database() -> str | None:
-    """Create a fresh PostgreSQL bench database (dropped at the end); None on SQLite."""
+    """A fresh PostgreSQL bench database (dropped at the end); None on SQLite."""
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = (
             f"sqlite:///{tempfile.mkdtemp(prefix='lectern-stats-bench-')}/bench.sqlite3"
         )
         return None
-    url = urlparse(os.environ["DATABASE_URL"])
-    if not url.scheme.startswith("postgres"):
-        return None
-    name = url.path.lstrip("/")
-    if not name.endswith("_bench"):
-        raise SystemExit(
-            f"refusing to drop and recreate {name!r}: the bench database name must end in _bench"
-        )
-    with _postgres_admin(url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return name
-
-
-def _drop_database(name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    url = urlparse(os.environ["DATABASE_URL"])
-    with _postgres_admin(url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return recreate_postgres_database(os.environ["DATABASE_URL"])
 
 
 def _setup_django():
@@ -325,7 +299,7 @@ def main():
         _run()
     finally:
         if database:
-            _drop_database(database)
+            drop_postgres_database(os.environ["DATABASE_URL"])
 
 
 def _run():
