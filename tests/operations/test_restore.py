@@ -217,3 +217,85 @@ def test_without_yes_the_operator_is_asked_and_no_cancels(archive, media_roots, 
     with pytest.raises(CommandError, match="cancelled"):
         call_command("restore_backup", str(archive), "--no-progress", stdout=StringIO())
     assert database_fingerprint(connection) == rows
+
+
+# --- Well-sealed archives that are still wrong: refused on what they hold ----------------
+
+
+def resealed(archive_path: Path, target: Path, change) -> Path:
+    """The archive's members, passed through `change(members, manifest)`, sealed again with
+    the right key: every GCM tag is valid, so only restore's own checks can refuse it."""
+    import io
+    import json
+    import tarfile
+
+    from operations import crypto
+    from operations.backups import MANIFEST_NAME
+
+    key = crypto.load_key()
+    members: dict[str, bytes] = {}
+    with (
+        archive_path.open("rb") as raw,
+        tarfile.open(fileobj=crypto.DecryptingReader(raw, key), mode="r|") as tar,
+    ):
+        for member in tar:
+            members[member.name] = tar.extractfile(member).read()
+    manifest = json.loads(members.pop(MANIFEST_NAME))
+    change(members, manifest)
+    with target.open("wb") as sink:
+        writer = crypto.EncryptingWriter(sink, key)
+        with tarfile.open(fileobj=writer, mode="w|") as tar:
+            for name, data in [*members.items(), (MANIFEST_NAME, json.dumps(manifest).encode())]:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        writer.close()
+    return target
+
+
+def _set_format_version(members, manifest):
+    manifest["format_version"] = 99
+
+
+def _change_a_file_behind_the_manifest(members, manifest):
+    name = next(n for n in members if n.endswith("book.pdf"))
+    members[name] = members[name][:-1] + bytes([members[name][-1] ^ 1])
+
+
+def _drop_a_listed_file(members, manifest):
+    del members[next(n for n in members if n.endswith("book.pdf"))]
+
+
+def _add_an_unlisted_file(members, manifest):
+    members["media/private/smuggled.txt"] = b"not in the manifest"
+
+
+def _claim_another_database(members, manifest):
+    manifest["db_vendor"] = "mysql"
+
+
+def _escape_the_staging_folder(members, manifest):
+    members["../../etc/cron.d/evil"] = b"* * * * * root true"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set_format_version, "format version 99 is not supported"),
+        (_change_a_file_behind_the_manifest, "Checksum mismatch for .*book.pdf"),
+        (_drop_a_listed_file, "does not match its manifest .*missing"),
+        (_add_an_unlisted_file, "does not match its manifest .*smuggled"),
+        (_claim_another_database, "holds a mysql database"),
+        (_escape_the_staging_folder, "unsafe name"),
+    ],
+)
+def test_an_authentic_archive_with_wrong_contents_is_refused_before_anything_changes(
+    archive, media_roots, tmp_path, change, message
+):
+    assert_refused(resealed(archive, tmp_path / "resealed.lbak", change), media_roots, message)
+
+
+def test_a_resealed_archive_with_nothing_changed_still_restores(archive, media_roots, tmp_path):
+    """The control for the test above: resealing alone is not what gets refused."""
+    copy = resealed(archive, tmp_path / "resealed.lbak", lambda members, manifest: None)
+    call_command("restore_backup", str(copy), "--yes", "--no-progress", stdout=StringIO())
