@@ -489,3 +489,55 @@ def test_a_playlist_with_unexpected_segment_uris_is_not_rewritten():
         playback.parse_media_playlist("#EXTM3U\n#EXTINF:6,\n../../other/seg.ts\n", "video/x/")
     with pytest.raises(ValueError):
         playback.parse_media_playlist("#EXTM3U\n#EXTINF:6,\nhttps://evil.example/seg.ts\n", "video/x/")
+
+
+# -- sequential unlock -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_video_lessons(catalog):
+    from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory
+
+    from .playback_support import make_video
+
+    course = CoursePageFactory(parent=catalog, title="In order", is_sequential=False)
+    module = ModulePageFactory(parent=course)
+    first = LessonPageFactory(parent=module, title="First steps", video=make_video("One"))
+    second = LessonPageFactory(parent=module, title="Second steps", video=make_video("Two"))
+    return course, first, second
+
+
+def test_a_locked_lesson_gets_no_playlist_and_says_which_lesson_opens_it(learner, two_video_lessons):
+    course, first, second = two_video_lessons
+    course.is_sequential = True
+    course.save_revision().publish()
+    client = client_for(learner)
+    response = play(client, second)
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "locked"
+    assert "opens once you finish “First steps”" in error["message"]
+    assert not PlaybackSession.objects.filter(user=learner).exists()
+
+    from learning.progress import complete_lesson
+
+    complete_lesson(learner, first)
+    assert play(client, second).status_code == 200
+
+
+def test_a_course_made_sequential_mid_lesson_stops_the_key_and_playlists(learner, two_video_lessons):
+    """An editor turns sequential unlock on while a learner plays lesson two out of
+    order: the very next key and playlist requests are refused, not the next page load."""
+    course, first, second = two_video_lessons
+    client = client_for(learner)
+    urls = _protected_urls(client, second)
+    assert client.get(urls["key"]).status_code == 200
+
+    course.is_sequential = True
+    course.save_revision().publish()
+
+    for what in ("key", "master", "media"):
+        response = client.get(urls[what])
+        assert response.status_code == 403, what
+        assert response.json()["error"]["code"] == "locked", what
+    assert KeyAccess.objects.filter(allowed=False, reason="locked").exists()
