@@ -1,7 +1,8 @@
 """What packaging costs, side by side in one run:
 
 1. our packaging wall time against the same ffmpeg ladder command run bare
-   (the wrapper alone, and the whole job: probe, poster, storyboard, upload, database);
+   (the wrapper alone, and the whole job: probe, poster, storyboard, upload, database),
+   and the wrapper's own CPU seconds against ffmpeg's, which machine noise barely moves;
 2. the ladder as one ffmpeg process (split + var_stream_map) against one process per rung
    (MEDIA_LADDER_MODE keeps the winner: per-rung on this 2-core machine);
 3. time to first playable for a generated 10-minute H.264/AAC lecture.
@@ -19,6 +20,7 @@ shared, so the ratios matter more than the absolute figures.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -51,6 +53,12 @@ def _timed(function) -> tuple[float, object]:
     started = time.perf_counter()
     result = function()
     return time.perf_counter() - started, result
+
+
+def _cpu() -> tuple[float, float]:
+    """(this process's CPU s, its finished children's CPU s): the wrapper and ffmpeg."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def _bare(binary: str, args: list[str]) -> None:
@@ -112,6 +120,11 @@ def main() -> None:
 
     mode = settings.MEDIA_LADDER_MODE
     bare_one, bare_per, wrapped_one, wrapped_per, whole_job = [], [], [], [], []
+    # Wall time on a shared 2-core machine swings by more than 3 % between identical runs,
+    # so the wrapper's own cost is also counted in CPU seconds, which that noise barely
+    # moves: what this Python process spent (reading -progress, saving it) against what
+    # the ffmpeg children spent encoding.
+    wrapper_cpu, ffmpeg_cpu = 0.0, 0.0
     for _round in range(ROUNDS):  # the variants interleave, so drift in the machine hits all
         key_info, _ = packaging.write_key_info(work, key)
         for bare, wrapped, build in (
@@ -134,6 +147,7 @@ def main() -> None:
             bare.append(_timed(lambda commands=commands: [_bare(binary, c) for c in commands])[0])
             commands = build(_fresh(work / "wrapped"))
             progress = packaging._Progress(video_for(source).pk, None)
+            own_before, children_before = _cpu()
             wrapped.append(
                 _timed(
                     lambda commands=commands, p=progress: [
@@ -141,6 +155,9 @@ def main() -> None:
                     ]
                 )[0]
             )
+            own_after, children_after = _cpu()
+            wrapper_cpu += own_after - own_before
+            ffmpeg_cpu += children_after - children_before
 
         video = video_for(source)
         whole_job.append(_timed(lambda v=video: packaging.package(v.pk, first_playable=False))[0])
@@ -197,6 +214,10 @@ def main() -> None:
         f"whole job, {mode} (+probe, poster, storyboard, upload, db)",
         whole_job,
         f"{100 * (job / bare_mode - 1):+.1f} % on the bare {mode} ladder",
+    )
+    print(
+        f"  CPU of every wrapped run: the wrapper {wrapper_cpu:.2f} s against ffmpeg's {ffmpeg_cpu:.1f} s"
+        f" = {100 * wrapper_cpu / ffmpeg_cpu:.2f} % overhead  (target <= 3 %)"
     )
     winner = "per-rung" if bp < b1 else "one-process"
     print(f"  faster here: {winner}; MEDIA_LADDER_MODE is {mode}")
