@@ -668,9 +668,11 @@ def _package_ladder(
 ) -> str:
     out = workdir / "ladder"
     out.mkdir()
-    progress.enter("Encoding 360p, 720p and 1080p", start, 95)
     rungs = plan_ladder(info)
-    progress.stage = "Encoding " + ", ".join(r.name for r in rungs)
+    names = [r.name for r in rungs]
+    # What the editor sees: the rungs this source gets ("Encoding 360p and 720p").
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    progress.enter("Encoding " + listed, start, 95)
     key_info, _iv = write_key_info(workdir, key)
     storyboard = plan_storyboard(info)
     mode = ladder_mode or getattr(settings, "MEDIA_LADDER_MODE", "") or LADDER_MODE

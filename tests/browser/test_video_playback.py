@@ -258,3 +258,86 @@ def test_a_long_pause_past_every_expiry_resumes_without_an_error(
     expect(page.locator(".player__message")).to_be_hidden()
     sessions = PlaybackSession.objects.filter(user=gold)
     assert sessions.filter(ended_at__isnull=True).count() == 1
+
+
+_FETCH = """async ([url, json]) => {
+    const response = await fetch(url, {credentials: 'same-origin', cache: 'no-store'});
+    const body = await response.text();
+    let code = null;
+    if (json) { try { code = JSON.parse(body).error.code; } catch (e) {} }
+    return {status: response.status, body: json ? '' : body, code};
+}"""
+
+
+def _fetch(page, url, *, json=False):
+    """GET `url` from inside the page, with the learner's cookies, as the player would."""
+    return page.evaluate(_FETCH, [url, json])
+
+
+def _master_url(page):
+    return page.evaluate("() => document.querySelector('[data-player]').player.data.master_url")
+
+
+def _first_segment(playlist):
+    return next(line for line in playlist.splitlines() if line and not line.startswith("#"))
+
+
+def test_an_expired_segment_url_is_refused_in_the_browser(live_server, page, gold, gold_lesson, settings):
+    """A segment link copied out of the page stops working once its expiry passes; the
+    same file under a freshly issued URL still loads. Expired links answer 410 ("Gone",
+    code "expired"), which is what tells the player to renew rather than give up."""
+    import time
+
+    settings.PLAYBACK_SEGMENT_SECONDS = 3
+    settings.PLAYBACK_URL_BUCKET_SECONDS = 1
+    base = live_server.url
+    _log_in(page, base, gold)
+    _open_lesson(page, base, gold_lesson, "hlsjs")
+    _press_play_and_wait(page, 1)
+    page.locator(".player__video").evaluate("v => v.pause()")
+    media_url = _master_url(page).replace("master.m3u8", "360p.m3u8")
+
+    playlist = _fetch(page, media_url)
+    assert playlist["status"] == 200
+    segment = _first_segment(playlist["body"])
+    assert segment.startswith("/video/f/") and segment.endswith(".ts"), segment
+    assert _fetch(page, segment, json=True)["status"] == 200
+
+    expires = int(segment.split("/")[3])
+    time.sleep(max(0.0, expires - time.time()) + 1.2)
+    expired = _fetch(page, segment, json=True)
+    assert (expired["status"], expired["code"]) == (410, "expired")
+
+    fresh_playlist = _fetch(page, media_url)
+    assert fresh_playlist["status"] == 200
+    fresh = _first_segment(fresh_playlist["body"])
+    assert fresh != segment and fresh.rsplit("/", 1)[-1] == segment.rsplit("/", 1)[-1]
+    assert _fetch(page, fresh, json=True)["status"] == 200
+
+
+def test_bronze_learner_asking_for_1080p_by_url_is_refused_and_still_watches(
+    live_server, page, bronze, catalog
+):
+    """Bronze's plan stops at 720p: the master playlist lists no 1080p, editing the URL to
+    ask for it anyway is refused, and the lesson still plays in the qualities that remain."""
+    free_lesson = lesson_with_video(catalog, heights=(360, 720, 1080), title="Joins, gently")
+    base = live_server.url
+    asked_for = []
+    page.on("request", lambda request: asked_for.append(request.url) if ".m3u8" in request.url else None)
+    _log_in(page, base, bronze)
+    _open_lesson(page, base, free_lesson)
+    _press_play_and_wait(page)
+    master_url = _master_url(page)
+    player_asked_for = list(asked_for)
+
+    master = _fetch(page, master_url)
+    assert master["status"] == 200
+    assert re.findall(r"^(\d+)p\.m3u8$", master["body"], re.M) == ["360", "720"]
+    assert "1080" not in master["body"]
+
+    refused = _fetch(page, master_url.replace("master.m3u8", "1080p.m3u8"), json=True)
+    assert (refused["status"], refused["code"]) == (403, "quality_not_in_plan")
+    assert _fetch(page, master_url.replace("master.m3u8", "720p.m3u8"))["status"] == 200
+    assert any(url.endswith("/720p.m3u8") for url in player_asked_for), player_asked_for
+    assert not [url for url in player_asked_for if "1080p" in url], player_asked_for
+    assert page.locator("[data-player]").get_attribute("data-refusal") is None
