@@ -116,10 +116,19 @@ class Video(index.Indexed, ClusterableModel):
         )
 
     def content_key(self) -> bytes:
-        """The raw 16-byte AES-128 key of this video's segments (unwrapped on each call)."""
+        """The raw 16-byte AES-128 key of this video's segments.
+
+        Unwrapped once per loaded instance and wrapped key: the playback gate keeps a
+        video between key requests until it changes, and unwrapping (AES-GCM) on each
+        of them was a tenth of the key endpoint's CPU. The master key that unwraps it
+        is in this process's memory anyway."""
         if not self.wrapped_key or not self.master_key_id:
             raise ValueError(f"Video {self.pk} has no content key yet.")
-        return unwrap_key(bytes(self.wrapped_key), self.master_key_id)
+        wrapped = (bytes(self.wrapped_key), self.master_key_id)
+        kept = self.__dict__.get("_unwrapped_key")
+        if kept is None or kept[0] != wrapped:
+            kept = self.__dict__["_unwrapped_key"] = (wrapped, unwrap_key(*wrapped))
+        return kept[1]
 
     def set_content_key(self, raw: bytes) -> None:
         """Wrap and remember a content key (the caller saves)."""

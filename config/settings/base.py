@@ -538,3 +538,20 @@ PLAYBACK_GATE_CACHE = env.bool("PLAYBACK_GATE_CACHE", default=bool(REDIS_URL))
 LEARNING_HEARTBEAT_TOKEN_MAX_AGE = env.int("LEARNING_HEARTBEAT_TOKEN_MAX_AGE", default=6 * 3600)
 # Seconds of jitter allowed over the 2x top speed, granted once per viewing, not per beat.
 LEARNING_HEARTBEAT_TOLERANCE_SECONDS = env.float("LEARNING_HEARTBEAT_TOLERANCE_SECONDS", default=3.0)
+
+# The video key endpoint answers every playlist load of every viewer. It runs through
+# these middleware only (config/handlers.py): request id, security headers, the session
+# and the logged-in user. Everything else in MIDDLEWARE does nothing for a GET that
+# returns 16 bytes. An empty LEAN_PATHS sends every request through the full list.
+LEAN_PATHS = env.list("LEAN_PATHS", default=["/video/key/"])
+LEAN_MIDDLEWARE = [
+    path
+    for path in MIDDLEWARE
+    if path
+    in {
+        "django_guid.middleware.guid_middleware",
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    }
+]

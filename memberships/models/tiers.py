@@ -34,11 +34,29 @@ class TierQuerySet(models.QuerySet):
         """
         from .subscriptions import SubscriptionStatus
 
-        at = connections[self.db].ops.adapt_datetimefield_value(at or timezone.now())
+        connection = connections[self.db]
+        at = connection.ops.adapt_datetimefield_value(at or timezone.now())
         params = [user_id, SubscriptionStatus.ACTIVE.value, at, at]
-        held = list(self.model.objects.using(self.db).raw(_held_by_sql(), params))
-        held.sort(key=lambda tier: tier.lectern_fallback)
-        return held[0] if held else None
+        # A plain cursor and Model.from_db, with each field's database converters, as the
+        # ORM itself loads rows: a RawQuerySet re-derived its column mapping every time.
+        with connection.cursor() as cursor:
+            cursor.execute(_held_by_sql(), params)
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        row = min(rows, key=lambda r: r[-1])  # a subscription's tier before the fallback
+        fields = self.model._meta.concrete_fields
+        values = [
+            _convert(value, field, connection) for field, value in zip(fields, row[:-1], strict=True)
+        ]
+        return self.model.from_db(self.db, [f.attname for f in fields], values)
+
+
+def _convert(value, field, connection):
+    col = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+        value = converter(value, col, connection)
+    return value
 
 
 @functools.cache

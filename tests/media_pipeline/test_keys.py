@@ -60,6 +60,20 @@ def test_content_key_of_a_video_round_trips_through_the_database(db):
     assert stored.content_key() == raw
 
 
+def test_a_kept_video_gives_its_new_key_once_the_key_changes(db):
+    """The playback gate keeps Video instances between key requests, and each keeps its
+    unwrapped key; a new key on the same instance must never be answered with the old."""
+    first, second = keys.new_content_key(), keys.new_content_key()
+    video = Video(title="Intro")
+    video.set_content_key(first)
+    assert video.content_key() == first == video.content_key()
+    video.set_content_key(second)
+    assert video.content_key() == second
+    video.wrapped_key = video.wrapped_key[:-1] + bytes([video.wrapped_key[-1] ^ 1])
+    with pytest.raises(keys.KeyUnwrapError):
+        video.content_key()
+
+
 def test_video_without_a_key_says_so(db):
     with pytest.raises(ValueError):
         Video.objects.create(title="Empty").content_key()

@@ -55,7 +55,14 @@ def test_held_by_agrees_with_the_orm_definition_of_current(tiers, case):
 
     held = Tier.objects.held_by(learner.pk, at=NOW)
 
-    assert held == orm_answer(learner, NOW)
+    expected = orm_answer(learner, NOW)
+    assert held == expected
+    # Loaded as the ORM loads it: every field, with its Python type (Decimal prices,
+    # booleans on SQLite too).
+    for field in Tier._meta.concrete_fields:
+        got, want = getattr(held, field.attname), getattr(expected, field.attname)
+        assert (got, type(got)) == (want, type(want)), field.name
+    assert not held._state.adding and held._state.db == expected._state.db
 
 
 def test_lapsing_changes_the_tier_on_the_next_request(tiers):
