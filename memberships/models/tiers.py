@@ -11,6 +11,8 @@ from django.db import connection, connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.rows import instance_from_row, select_columns
+
 
 class BillingPeriod(models.TextChoices):
     FREE = "free", _("Free")
@@ -37,26 +39,15 @@ class TierQuerySet(models.QuerySet):
         connection = connections[self.db]
         at = connection.ops.adapt_datetimefield_value(at or timezone.now())
         params = [user_id, SubscriptionStatus.ACTIVE.value, at, at]
-        # A plain cursor and Model.from_db, with each field's database converters, as the
-        # ORM itself loads rows: a RawQuerySet re-derived its column mapping every time.
+        # A plain cursor and config.rows (as the ORM loads rows): a RawQuerySet
+        # re-derived its column mapping on every call.
         with connection.cursor() as cursor:
             cursor.execute(_held_by_sql(), params)
             rows = cursor.fetchall()
         if not rows:
             return None
         row = min(rows, key=lambda r: r[-1])  # a subscription's tier before the fallback
-        fields = self.model._meta.concrete_fields
-        values = [
-            _convert(value, field, connection) for field, value in zip(fields, row[:-1], strict=True)
-        ]
-        return self.model.from_db(self.db, [f.attname for f in fields], values)
-
-
-def _convert(value, field, connection):
-    col = field.get_col(field.model._meta.db_table)
-    for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-        value = converter(value, col, connection)
-    return value
+        return instance_from_row(self.model, row[:-1], connection, self.db)
 
 
 @functools.cache
@@ -69,7 +60,7 @@ def _held_by_sql() -> str:
     def col(name):
         return q(Subscription._meta.get_field(name).column)
 
-    columns = ", ".join(f"t.{q(f.column)}" for f in Tier._meta.concrete_fields)
+    columns = select_columns(Tier, connection, alias="t")
     # Each branch is wrapped so that ORDER BY … LIMIT is allowed inside UNION on SQLite.
     # Only quoted table and column names from the models go in; values are parameters.
     return (

@@ -12,6 +12,8 @@ from unittest import mock
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 import pytest
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def app():
+    """The application as config.wsgi builds it."""
     return lean_paths_application(WSGIHandler())
 
 
@@ -60,7 +63,15 @@ def wsgi_get(app, url, client=None):
     def start_response(status, headers, exc_info=None):
         started["status"], started["headers"] = int(status.split()[0]), dict(headers)
 
-    body = b"".join(app(environ, start_response))
+    # As Django's test client does, keep the handler from closing the test's database
+    # connection (and with it the test's transaction) around the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(app(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["status"], started["headers"], body
 
 
