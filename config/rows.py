@@ -15,9 +15,14 @@ from django.db import models
 
 def instance_from_row(model: type[models.Model], row, connection, using: str) -> models.Model:
     """`model` from `row`, whose values are its concrete fields in `_meta` order."""
-    fields = model._meta.concrete_fields
-    values = [_convert(value, field, connection) for field, value in zip(fields, row, strict=True)]
-    return model.from_db(using, [field.attname for field in fields], values)
+    names, converters = _loading(model, connection)
+    values = list(row)
+    if len(values) != len(names):
+        raise ValueError(f"{model.__name__} has {len(names)} columns; the row has {len(values)}")
+    for index, col, chain in converters:
+        for converter in chain:
+            values[index] = converter(values[index], col, connection)
+    return model.from_db(using, names, values)
 
 
 def select_columns(model: type[models.Model], connection, alias: str = "") -> str:
@@ -26,8 +31,17 @@ def select_columns(model: type[models.Model], connection, alias: str = "") -> st
     return ", ".join(prefix + connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
 
 
-def _convert(value, field, connection):
-    col = field.get_col(field.model._meta.db_table)
-    for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-        value = converter(value, col, connection)
-    return value
+def _loading(model, connection):
+    """The field names and, per field that has any, its converters, as the ORM's compiler
+    finds them. Kept on the connection (one per thread), whose operations they belong to."""
+    kept = connection.__dict__.setdefault("_lectern_row_loading", {})
+    if model not in kept:
+        fields = model._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            col = field.get_col(model._meta.db_table)
+            chain = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if chain:
+                converters.append((index, col, chain))
+        kept[model] = ([field.attname for field in fields], converters)
+    return kept[model]
