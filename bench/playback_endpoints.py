@@ -407,6 +407,11 @@ def _report(queries, runs, rewrite):
         f"{1000 / deployed['app_cpu_ms']:.0f} req/s per core of app-server CPU "
         f"({deployed['app_cpu_ms']:.2f} ms each, gunicorn included); target >= 500"
     )
+    busy = deployed["rate"] * deployed["app_cpu_ms"] / 1000
+    print(
+        f"the app's core was {busy:.0%} busy with the app during that run: below 100 % the limit "
+        "was elsewhere (wrk, PostgreSQL and Redis on the other core, or floating onto this one)"
+    )
     print(
         f"2-hour playlist ({SEGMENTS} segments) rewrite in-process, ms: "
         f"parse p50 {statistics.median(rewrite['parse']):.2f} | "
