@@ -1,4 +1,5 @@
-"""gunicorn for Lectern: a few sync workers per core behind nginx."""
+"""gunicorn for Lectern behind nginx: 2 x cores + 1 workers of 2 threads each (gthread), so a
+worker waiting on PostgreSQL or Redis leaves its core to another."""
 
 import multiprocessing
 import os
