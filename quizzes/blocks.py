@@ -20,6 +20,16 @@ from home.blocks import BodyBlock
 SINGLE = "single"
 MULTIPLE = "multiple"
 
+# When a graded attempt shows the correct choices and explanations (with explanations on).
+REVEAL_EVERY_ATTEMPT = "every_attempt"
+REVEAL_AFTER_PASSING = "after_passing"
+REVEAL_AFTER_LAST_ATTEMPT = "after_last_attempt"
+REVEAL_CHOICES = [
+    (REVEAL_AFTER_LAST_ATTEMPT, _("Only after the last attempt")),
+    (REVEAL_AFTER_PASSING, _("Only after passing")),
+    (REVEAL_EVERY_ATTEMPT, _("After every attempt")),
+]
+
 
 class AnswerChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=500)
@@ -117,6 +127,15 @@ class QuizBlock(blocks.StructBlock):
         required=False,
         default=True,
         help_text=_("Show explanations and correct answers with the graded result."),
+    )
+    reveal_answers = blocks.ChoiceBlock(
+        choices=REVEAL_CHOICES,
+        default=REVEAL_AFTER_LAST_ATTEMPT,
+        help_text=_(
+            "When explanations and correct answers appear. A failed attempt that reveals them "
+            "while attempts remain lets the next attempt be passed by copying. With unlimited "
+            "attempts there is no last one: answers then appear after passing."
+        ),
     )
     questions = blocks.ListBlock(QuestionBlock(), min_num=1)
 

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .blocks import REVEAL_AFTER_LAST_ATTEMPT, REVEAL_CHOICES
+
 
 class AttemptStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
@@ -37,6 +39,15 @@ class QuizAttempt(models.Model):
     pass_mark_percent = models.PositiveSmallIntegerField()
     partial_credit = models.BooleanField(default=False)
     show_explanations = models.BooleanField(default=True)
+    reveal_answers = models.CharField(
+        max_length=20,
+        choices=REVEAL_CHOICES,
+        default=REVEAL_AFTER_LAST_ATTEMPT,
+        help_text=_("When the graded result shows the correct choices and explanations."),
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Attempts the quiz allowed when this one started; 0 means unlimited.")
+    )
     questions = models.JSONField(
         default=list,
         help_text=_(
