@@ -124,6 +124,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # connection the server closed (a restart) instead of failing the next request on it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite (the embedded default) under web and both job clusters writing at once:
+# WAL lets readers and one writer work side by side; IMMEDIATE takes the write lock when a
+# transaction begins, so two writers queue on the busy timeout instead of one failing with
+# "database is locked" when it upgrades a read; synchronous=NORMAL is safe with WAL.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, Redis through REDIS_URL.
@@ -172,7 +184,12 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 # Axes owns lockout (AXES_FAILURE_LIMIT below); allauth's own login throttle would
 # otherwise fire first and hide axes' clearer message.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    # Password reset requests: per client address and per account (key = the email), so
+    # the form can neither flood one inbox nor probe many addresses quickly.
+    "reset_password": env("PASSWORD_RESET_RATE", default="20/h/ip,3/h/key"),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")
@@ -187,12 +204,36 @@ if GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET:
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+# --- Login lockout (accounts/lockout.py over django-axes) and the client's address --------
+# Proxies whose X-Forwarded-For we believe (addresses or CIDR networks; "unix" for a Unix
+# socket). None by default: behind deploy/nginx.conf set TRUSTED_PROXIES=127.0.0.1.
+# config/client_ip.py is the one place that reads the header.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_network"
+RATELIMIT_IP_META_KEY = "config.client_ip.client_network"  # django-ratelimit's key="ip"
+# Three counters over axes' AccessAttempt rows, each with its own limit: failures for one
+# (account, address) pair, for one address (any account), for one account (any address).
+# accounts.lockout.LockoutHandler applies them; axes' single-limit check is off.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)  # per (account, address)
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env.int("LOCKOUT_ADDRESS_FAILURE_LIMIT", default=100)
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = env.int("LOCKOUT_ACCOUNT_FAILURE_LIMIT", default=50)
+# An account that signed in from an address within these days is "at home" there: the
+# address and account limits do not lock it out from that address (the pair limit does).
+LOCKOUT_KNOWN_ADDRESS_DAYS = env.int("LOCKOUT_KNOWN_ADDRESS_DAYS", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_attempt"
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A success clears only the signed-in account's failures from that address
+# (LockoutHandler.reset_user_attempts), never another account's.
 AXES_RESET_ON_SUCCESS = True
+# Attempts refused during a lockout are not counted again, so the lock lifts when the
+# page says it will, and hammering one locked account cannot fill the address counter.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# allauth's own limits (password reset requests …) count by the same client address.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 
 # Internationalization
 LANGUAGE_CODE = "en"
@@ -555,3 +596,99 @@ LEAN_MIDDLEWARE = [
         "django.contrib.auth.middleware.AuthenticationMiddleware",
     }
 ]
+
+# --- Security headers: Content-Security-Policy, Permissions-Policy, COOP ------------------
+# config/security.py sends them; every environment (dev and tests too) enforces the same
+# policy, so a page that breaks under it breaks on a laptop first. Public pages: scripts
+# only from our own static files or an inline <script nonce="{{ request.csp_nonce }}">,
+# never 'unsafe-inline' scripts, inline handlers or javascript: URLs. Styles do allow
+# 'unsafe-inline': progress bars size themselves with style="width: …", and the ALTCHA
+# widget injects its stylesheet; an inline style runs no code, and getting one onto a page
+# would already need an HTML injection that autoescaping refuses.
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+# Where media bytes may come from besides us: S3 (presigned segments, posters, images)
+# when AWS_STORAGE_BUCKET_NAME is set, plus any origin listed in CSP_MEDIA_ORIGINS (a CDN).
+CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=[])
+if AWS_STORAGE_BUCKET_NAME:
+    for _url in (env("AWS_S3_CUSTOM_DOMAIN", default=""), env("AWS_S3_ENDPOINT_URL", default="")):
+        if _url:
+            _parts = urlsplit(_url if "//" in _url else f"https://{_url}")
+            CSP_MEDIA_ORIGINS.append(f"{_parts.scheme}://{_parts.netloc}")
+    if not env("AWS_S3_ENDPOINT_URL", default=""):
+        CSP_MEDIA_ORIGINS.append("https://*.amazonaws.com")
+# Players an editor may embed in a page body (EmbedBlock renders their iframe).
+CSP_EMBED_ORIGINS = env.list(
+    "CSP_EMBED_ORIGINS",
+    default=["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        # hls.js plays through Media Source Extensions (a blob: URL) and runs its
+        # transmuxer in a worker made from a blob.
+        "media-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
+        "connect-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
+        "worker-src": [SELF, "blob:"],
+        "font-src": [SELF],
+        "frame-src": [SELF, *CSP_EMBED_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Checkout and "Continue with Google" post here, then redirect to the provider.
+        "form-action": [SELF, "https://checkout.stripe.com", "https://accounts.google.com"],
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail's admin has inline scripts without nonces (widget set-up, inline panels) and
+# inline styles; its preview panel frames our own pages. Only these paths get it.
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        # Embed and image choosers show the provider's thumbnail.
+        "img-src": [SELF, "data:", "blob:", "https:"],
+        "frame-ancestors": [SELF],
+    },
+}
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "config.security.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.security.ContentSecurityPolicyMiddleware") + 1,
+    "config.security.PermissionsPolicyMiddleware",
+)
+# Features no page of ours uses are switched off, for us and anything we frame; the
+# player needs fullscreen and picture-in-picture. Live sessions open Jitsi or Meet on
+# their own site, so camera and microphone stay off here.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+    "picture-in-picture": ["self"],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"  # frame-ancestors says the same to browsers that read CSP
+# The admin dashboard would ask releases.wagtail.org for the latest version on every
+# load: a third-party call from staff browsers that nobody chose (and errors offline).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Audit trail (audit/): account security events kept this many days, then deleted
+# by a daily job; admin actions stay in Wagtail's own audit log.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("demo"), "audit")
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
