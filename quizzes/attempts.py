@@ -10,7 +10,10 @@ Why it is shaped this way:
 - Submitting is one conditional UPDATE (`status = in progress` → graded), so of many
   racing submissions exactly one grades the attempt and completes the lesson.
 - The time limit is checked against the server clock: a submission after the deadline
-  plus a small grace (settings.QUIZ_TIME_GRACE_SECONDS, for the network) counts as failed.
+  plus a small grace (settings.QUIZ_TIME_GRACE_SECONDS, 5 s by default, for the network
+  only) counts as failed. The learner's countdown ends at the real deadline.
+- Correct answers are revealed on the quiz's terms (`reveal_answers`): by default only
+  once no attempt remains, so a failed attempt never hands the next one its answers.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .blocks import MULTIPLE, SINGLE
+from .blocks import MULTIPLE, REVEAL_AFTER_LAST_ATTEMPT, REVEAL_AFTER_PASSING, REVEAL_EVERY_ATTEMPT, SINGLE
 from .models import AttemptStatus, QuizAttempt
 
 ANSWER_PREFIX = "answer-"
@@ -109,7 +112,10 @@ def _open_attempt(user, lesson, block_id: str) -> QuizAttempt | None:
 
 
 def grace() -> timedelta:
-    return timedelta(seconds=getattr(settings, "QUIZ_TIME_GRACE_SECONDS", 30))
+    """Seconds a submission may arrive after the deadline and still count: the network's
+    delay for an answer sent as the countdown (which ends at the real deadline) runs out,
+    never extra time to answer."""
+    return timedelta(seconds=getattr(settings, "QUIZ_TIME_GRACE_SECONDS", 5))
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime | None = None) -> bool:
@@ -159,6 +165,8 @@ def start_attempt(user, lesson, block_id: str, quiz) -> QuizAttempt:
                     pass_mark_percent=quiz["pass_mark_percent"],
                     partial_credit=bool(quiz.get("partial_credit")),
                     show_explanations=bool(quiz.get("show_explanations")),
+                    reveal_answers=quiz.get("reveal_answers") or REVEAL_AFTER_LAST_ATTEMPT,
+                    max_attempts=max_attempts,
                     questions=draw_questions(quiz),
                     started_at=now,
                     deadline=now + timedelta(minutes=limit) if limit else None,
@@ -376,12 +384,48 @@ def questions_for_learner(
     ]
 
 
+def reveals_answers(attempt: QuizAttempt) -> bool:
+    """Whether this closed attempt's result shows the correct choices and explanations.
+
+    Only with explanations on, and then as the quiz's `reveal_answers` says: after every
+    attempt; only after a passed one; or (the default) once the learner is done: a
+    passed attempt, or the last one the quiz allowed when this attempt started. A
+    failed attempt with attempts left never shows them, so the next attempt cannot be
+    passed by copying."""
+    if attempt.is_open or not attempt.show_explanations:
+        return False
+    if attempt.reveal_answers == REVEAL_EVERY_ATTEMPT or attempt.passed:
+        return True
+    if attempt.reveal_answers == REVEAL_AFTER_PASSING:
+        return False
+    return bool(attempt.max_attempts) and attempt.attempt_number >= attempt.max_attempts
+
+
+def reveal_note(attempt: QuizAttempt) -> str:
+    """What the result says when it does not show the correct answers, and why."""
+    if reveals_answers(attempt):
+        return ""
+    if not attempt.show_explanations:
+        return _(
+            "This quiz does not show the correct answers. Each question says whether your answer was right."
+        )
+    if attempt.reveal_answers == REVEAL_AFTER_PASSING or not attempt.max_attempts:
+        return _(
+            "The correct answers and explanations appear once you pass. "
+            "Each question says whether your answer was right."
+        )
+    return _(
+        "The correct answers and explanations appear once you pass or after your last attempt. "
+        "Each question says whether your answer was right."
+    )
+
+
 def graded_questions(attempt: QuizAttempt) -> list[LearnerQuestion]:
     """A closed attempt's questions with the learner's answers and points; the correct
-    choices and explanations only when the quiz shows explanations."""
+    choices and explanations only when `reveals_answers` allows."""
     if attempt.is_open:
         raise AttemptClosed(_("This attempt has not been submitted yet."))
-    reveal = attempt.show_explanations
+    reveal = reveals_answers(attempt)
     graded = []
     for number, q in enumerate(attempt.questions, start=1):
         chosen = attempt.answers.get(q["id"], [])

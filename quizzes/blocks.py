@@ -25,7 +25,7 @@ REVEAL_EVERY_ATTEMPT = "every_attempt"
 REVEAL_AFTER_PASSING = "after_passing"
 REVEAL_AFTER_LAST_ATTEMPT = "after_last_attempt"
 REVEAL_CHOICES = [
-    (REVEAL_AFTER_LAST_ATTEMPT, _("Only after the last attempt")),
+    (REVEAL_AFTER_LAST_ATTEMPT, _("Only after the last attempt (or a pass)")),
     (REVEAL_AFTER_PASSING, _("Only after passing")),
     (REVEAL_EVERY_ATTEMPT, _("After every attempt")),
 ]
@@ -132,9 +132,8 @@ class QuizBlock(blocks.StructBlock):
         choices=REVEAL_CHOICES,
         default=REVEAL_AFTER_LAST_ATTEMPT,
         help_text=_(
-            "When explanations and correct answers appear. A failed attempt that reveals them "
-            "while attempts remain lets the next attempt be passed by copying. With unlimited "
-            "attempts there is no last one: answers then appear after passing."
+            "When a graded attempt shows the correct answers and explanations. Shown on a failed "
+            "attempt while attempts remain, they let the next attempt be passed by copying."
         ),
     )
     questions = blocks.ListBlock(QuestionBlock(), min_num=1)

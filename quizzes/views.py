@@ -117,6 +117,7 @@ def _result(request, lesson, current):
         "lesson": lesson,
         "attempt": current,
         "questions": attempts.graded_questions(current),
+        "reveal_note": attempts.reveal_note(current),
         "summary": summary,
         "start_url": reverse("quizzes:start", kwargs={"lesson_id": lesson.pk, "block_id": current.block_id}),
         "lesson_url": _lesson_url(lesson, current.block_id),

@@ -514,9 +514,9 @@ ANALYTICS_VISITOR_COOKIE_AGE = 24 * 3600
 MIDDLEWARE = [*MIDDLEWARE, "analytics.middleware.PageViewMiddleware"]
 
 # Quizzes
-# Seconds accepted after a timed attempt's deadline (network, a slow submit) before a
-# submission counts as out of time.
-QUIZ_TIME_GRACE_SECONDS = env.int("QUIZ_TIME_GRACE_SECONDS", default=30)
+# Seconds a timed attempt's answers may arrive after the deadline and still count: the
+# network's delay only (the learner's countdown ends at the real deadline), not extra time.
+QUIZ_TIME_GRACE_SECONDS = env.int("QUIZ_TIME_GRACE_SECONDS", default=5)
 
 # Live sessions
 # Jitsi on the public meet.jit.si is the provider when nothing else is configured, so
