@@ -115,7 +115,10 @@ def revoke_certificate(certificate: Certificate, *, actor, reason: str) -> Certi
         locked.revoked_by = actor
         locked.revoked_reason = reason[:255]
         locked.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
-    if locked.user_id:
+    # Only a learner who was told of the certificate hears of its revocation: one revoked
+    # before its delivery job ran was never announced, and "revoked" must never be the
+    # first word a learner gets about a certificate.
+    if locked.user_id and locked.delivered_at:
         notify(
             locked.user,
             "certificate_revoked",

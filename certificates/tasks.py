@@ -1,8 +1,14 @@
 """Jobs (django-q2): render the PDF, store it privately, mail it and tell the learner.
 
 `render_and_deliver` is queued once a certificate's issuing transaction commits. It is
-safe to run again (a retry, or a second worker): the PDF is rendered once, and the mail
-and the in-site notice go out once, both decided under a row lock.
+safe to run again (a retry, or a second worker): one PDF is kept, and the mail and the
+in-site notice go out once, both decided under a row lock.
+
+The PDF is rendered and stored before any transaction begins: on SQLite a write
+transaction holds the database's one write lock, and the other cluster's jobs and the
+web requests would wait on it (or fail with "database is locked") for the whole render.
+A short transaction then points the row at the file; if it rolls back, or another
+worker's PDF got there first, our file is removed (operations.files).
 """
 
 from django.core.files.base import ContentFile
@@ -11,6 +17,7 @@ from django.utils import timezone
 
 from notifications.inbox import notify
 from notifications.mail import send_templated_email
+from operations.files import files_kept_on_commit
 
 from .models import Certificate
 from .pdf import render_certificate_pdf
@@ -25,12 +32,23 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
     """The certificate with its PDF stored (rendering it now if it is not yet)."""
     if certificate.pdf:
         return certificate
-    with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if not locked.pdf:
-            locked.pdf.save(locked.pdf_filename, ContentFile(render_certificate_pdf(locked)), save=False)
-            locked.rendered_at = timezone.now()
-            locked.save(update_fields=["pdf", "rendered_at"])
+    content = ContentFile(render_certificate_pdf(certificate))
+    field = certificate.pdf.field
+    with files_kept_on_commit() as files:
+        name = files.save(
+            certificate.pdf.storage,
+            field.generate_filename(certificate, certificate.pdf_filename),
+            content,
+            max_length=field.max_length,
+        )
+        with transaction.atomic():
+            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if not locked.pdf:
+                locked.pdf.name = name
+                locked.rendered_at = timezone.now()
+                locked.save(update_fields=["pdf", "rendered_at"])
+        if locked.pdf.name != name:
+            files.discard(name)  # another worker stored one first: keep a single copy
     return locked
 
 
