@@ -62,7 +62,10 @@ def test_gold_learner_takes_a_quiz_and_sees_the_graded_result(live_server, page,
     expect(page.get_by_text("Passed", exact=True)).to_be_hidden()
     expect(page.locator(".quiz-score__figure")).to_have_text("66.67 %")
     expect(page.locator(".quiz-score__verdict")).to_have_text("Not passed")
-    expect(page.get_by_text("BECAUSE a left join keeps every left row.")).to_be_visible()
+    # A failed attempt with attempts left shows no correct answer and no explanation.
+    expect(page.get_by_text("BECAUSE a left join keeps every left row.")).to_have_count(0)
+    expect(page.locator(".quiz-choice--correct")).to_have_count(0)
+    expect(page.locator("[data-reveal-note]")).to_contain_text("after your last attempt")
     expect(page.locator(".quiz-question--wrong")).to_have_count(1)
 
     page.get_by_role("button", name="Try again").click()
