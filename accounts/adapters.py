@@ -1,6 +1,17 @@
-"""allauth adapter: a Google sign-up fills our single full-name field."""
+"""allauth adapters: a Google sign-up fills our single full-name field, and allauth's
+rate limits count by the same client address as everything else."""
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+from config.client_ip import client_network
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        # allauth's limits (password reset requests, sign-ups …) key on this; behind
+        # nginx REMOTE_ADDR alone would put every visitor in one bucket.
+        return client_network(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -4,7 +4,6 @@ Views parse, ask the service or the policy, and render; the logic lives in
 issuing.py, credentials.py, status_list.py and did.py.
 """
 
-import ipaddress
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -32,34 +31,13 @@ PUBLIC_KEY_CACHE_SECONDS = 300
 STATUS_LIST_CACHE_SECONDS = 60
 
 
-def client_address(request) -> str:
-    """The visitor's address as our own proxy saw it.
-
-    Behind deploy/nginx.conf every request comes from the loopback (or a Unix socket,
-    with no address at all); nginx appends the real client to X-Forwarded-For, so the
-    right-most entry is the one a client cannot forge. Directly exposed, REMOTE_ADDR
-    is the client. IPv6 clients are counted per /64, as one household or host.
-    """
-    remote = request.META.get("REMOTE_ADDR") or ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and (not remote or ipaddress.ip_address(remote).is_loopback):
-        remote = forwarded.split(",")[-1].strip()
-    try:
-        address = ipaddress.ip_address(remote)
-    except ValueError:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
-
-
 def _over_verify_limit(request) -> bool:
     """Each lookup of a number counts against the client's budget, so numbers cannot be
     enumerated cheaply. (The form only checks the format and redirects here.)"""
     return is_ratelimited(
         request,
         group="certificates:verify",
-        key=lambda _group, request: client_address(request),
+        key="ip",  # config.client_ip: X-Forwarded-For only from TRUSTED_PROXIES
         rate=settings.CERTIFICATE_VERIFY_RATE,
         increment=True,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from config.client_ip import client_ip
 from documents.serving import serve_protected
 from memberships import policy
 from memberships.gating import mark_private, render_teaser
@@ -45,7 +46,7 @@ def download_ebook(request, page_id: int):
         return render_teaser(request, ebook, decision)
     ebook.record_download(
         request.user,
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     return serve_protected(request, ebook.document, _download_name(ebook))

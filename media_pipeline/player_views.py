@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from config.client_ip import client_ip
 from memberships import devices, policy
 from memberships.gating import mark_private
 
@@ -44,7 +45,7 @@ def _refuse(request, refusal: playback.Refusal):
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 # -- start -------------------------------------------------------------------------------

@@ -186,6 +186,9 @@ SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 # otherwise fire first and hide axes' clearer message.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": None,
+    # Its 30 logins a minute per address would refuse everyone behind one NAT after a
+    # burst; accounts.lockout limits logins per pair, address and account instead.
+    "login": None,
     # Password reset requests: per client address and per account (key = the email), so
     # the form can neither flood one inbox nor probe many addresses quickly.
     "reset_password": env("PASSWORD_RESET_RATE", default="20/h/ip,3/h/key"),
