@@ -25,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from audit.changes import log_change, snapshot
 from memberships import policy
 
 from .issuing import revoke_certificate
@@ -108,7 +109,19 @@ class RevokeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
         )
 
     def form_valid(self, form):
-        revoke_certificate(self.certificate, actor=self.request.user, reason=form.cleaned_data["reason"])
+        fields = ["revoked_at", "revoked_by", "revoked_reason"]
+        before = snapshot(self.certificate, fields)
+        certificate = revoke_certificate(
+            self.certificate, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        log_change(
+            certificate,
+            "certificates.revoke",
+            user=self.request.user,
+            before=before,
+            fields=fields,
+            note=form.cleaned_data["reason"],
+        )
         messages.success(
             self.request, _("Certificate %(number)s revoked.") % {"number": self.certificate.number}
         )

@@ -30,6 +30,8 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from audit.changes import diff
+from audit.changes import snapshot as audit_snapshot
 from learning.models import CoursePage
 from memberships.policy import is_content_staff
 
@@ -180,7 +182,8 @@ class LiveSessionIndexView(generic.IndexView):
 class LiveSessionCreateView(generic.CreateView):
     def save_instance(self):
         session = services.schedule_session(self.form.save(commit=False), actor=self.request.user)
-        log(instance=session, action="wagtail.create", user=self.request.user)
+        changes = diff({}, audit_snapshot(session))
+        log(instance=session, action="wagtail.create", user=self.request.user, data={"changes": changes})
         return session
 
 
@@ -188,13 +191,15 @@ class LiveSessionEditView(ScopedObjectMixin, generic.EditView):
     def get_object(self, *args, **kwargs):
         instance = super().get_object(*args, **kwargs)
         self.before = services.snapshot(instance)
+        self.audit_before = audit_snapshot(instance)
         return instance
 
     def save_instance(self):
         session = self.form.save(commit=False)
         changed = services.save_changes(session, self.before)
         if changed:
-            log(instance=session, action="wagtail.edit", user=self.request.user)
+            changes = diff(self.audit_before, audit_snapshot(session))
+            log(instance=session, action="wagtail.edit", user=self.request.user, data={"changes": changes})
         return session
 
 

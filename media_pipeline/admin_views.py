@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
+from audit.changes import log_change
 from memberships.gating import mark_private
 
 from .models import Video, VideoStatus
@@ -123,6 +124,7 @@ def repackage_view(request, pk, *, permission_policy, url_namespace):
             messages.warning(request, _("“%s” is already being packaged.") % video.title)
         else:
             queue_packaging(video)
+            log_change(video, "media_pipeline.video.repackage", user=request.user)
             messages.success(request, _("“%s” will be packaged again.") % video.title)
         return redirect(edit_url)
     return TemplateResponse(

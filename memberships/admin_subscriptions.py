@@ -28,6 +28,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from audit.changes import log_change, snapshot
+
 from . import subscriptions
 from .models import Subscription, SubscriptionStatus, Tier
 from .money import format_money
@@ -81,6 +83,10 @@ def _day(field):
         return date_format(localtime(moment), "DATE_FORMAT") if moment else "—"
 
     return value
+
+
+# What an entry in Site history shows changing on a subscription.
+AUDITED_FIELDS = ["user", "tier", "status", "provider", "starts_at", "ends_at"]
 
 
 class GrantForm(forms.Form):
@@ -170,6 +176,14 @@ class GrantView(SubscriptionActionView):
             length=timedelta(days=data["days"]),
             note=data["note"],
         )
+        log_change(
+            subscription,
+            "memberships.subscription.grant",
+            user=self.request.user,
+            before={},
+            fields=AUDITED_FIELDS,
+            note=data["note"],
+        )
         return _("%(email)s now has %(tier)s until %(end)s.") % {
             "email": form.user.email,
             "tier": subscription.tier.name,
@@ -184,8 +198,17 @@ class ExtendView(SubscriptionActionView):
     submit_label = gettext_lazy("Extend")
 
     def act(self, data, form):
+        before = snapshot(self.subscription, AUDITED_FIELDS)
         subscription = subscriptions.extend(
             self.subscription, data["days"], actor=self.request.user, note=data["note"]
+        )
+        log_change(
+            subscription,
+            "memberships.subscription.extend",
+            user=self.request.user,
+            before=before,
+            fields=AUDITED_FIELDS,
+            note=data["note"],
         )
         return _("Extended to %(end)s.") % {"end": subscription.ends_at.strftime("%Y-%m-%d")}
 
@@ -197,7 +220,16 @@ class RevokeView(SubscriptionActionView):
     submit_label = gettext_lazy("Revoke now")
 
     def act(self, data, form):
-        subscriptions.revoke(self.subscription, actor=self.request.user, note=data["note"])
+        before = snapshot(self.subscription, AUDITED_FIELDS)
+        subscription = subscriptions.revoke(self.subscription, actor=self.request.user, note=data["note"])
+        log_change(
+            subscription,
+            "memberships.subscription.revoke",
+            user=self.request.user,
+            before=before,
+            fields=AUDITED_FIELDS,
+            note=data["note"],
+        )
         return _("Revoked. %(email)s is back on their other plans or the free tier.") % {
             "email": self.subscription.user.email
         }

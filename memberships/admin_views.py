@@ -21,6 +21,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 
+from audit.changes import log_change, snapshot
+
 from .models import Coupon, CouponKind, Order, OrderStatus
 from .money import format_money
 from .payments import manual_provider
@@ -46,6 +48,10 @@ class OrderIndexView(IndexView):
                 )
             )
         return buttons
+
+
+# What an entry in Site history shows changing when a transfer is confirmed.
+ORDER_AUDITED_FIELDS = ["status", "provider_reference", "paid_at", "confirmed_by", "subscription"]
 
 
 class ConfirmBankTransferView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -84,6 +90,7 @@ class ConfirmBankTransferView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
         if not self.object.awaits_bank_transfer:
             messages.warning(request, self._not_pending_message())
             return redirect(self.index_url_name)
+        before = snapshot(self.object, ORDER_AUDITED_FIELDS)
         try:
             order = manual_provider.confirm(
                 self.object,
@@ -93,6 +100,13 @@ class ConfirmBankTransferView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
         except OrderError as error:
             messages.error(request, str(error))
             return redirect(self.index_url_name)
+        log_change(
+            order,
+            "memberships.order.confirm_transfer",
+            user=request.user,
+            before=before,
+            fields=ORDER_AUDITED_FIELDS,
+        )
         messages.success(
             request,
             _("%(reference)s confirmed: %(email)s now has %(tier)s. Receipt sent.")

@@ -24,6 +24,8 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 
+from audit.changes import log_change
+
 from .backups import human_size
 from .models import BackupRecord, Incident, SystemSample
 from .monitoring import METRICS
@@ -79,6 +81,7 @@ def download_backup(request, pk: int):
         response["Content-Length"] = str(record.size)
     response["Content-Type"] = "application/octet-stream"
     response["Cache-Control"] = "private, no-store"
+    log_change(record, "operations.backup.download", user=request.user)
     return response
 
 

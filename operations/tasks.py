@@ -2,6 +2,8 @@
 so they return a summary instead of raising: a raised error would be re-queued by the
 broker and, for a backup, run (and mail) again."""
 
+from audit.changes import log_change
+
 from .backups import run_backup
 from .cleanup import delete_old_access_logs
 from .models import BackupRecord
@@ -10,6 +12,7 @@ from .monitoring import take_sample
 
 def nightly_backup() -> str:
     record = run_backup(kind=BackupRecord.Kind.SCHEDULED)
+    log_change(record, "operations.backup.create", user=None, via="schedule")
     return f"backup {record.pk}: {record.status} {record.error}".strip()
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tqdm import tqdm
 
+from audit.changes import log_change, operator
 from operations.backups import human_size, run_backup
 from operations.models import BackupRecord
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         record = run_backup(kind=BackupRecord.Kind.MANUAL, progress_factory=progress_factory)
         if bar is not None:
             bar.close()
+        log_change(record, "operations.backup.create", user=None, via=operator("manage.py backup"))
         if record.status != BackupRecord.Status.SUCCEEDED:
             raise CommandError(f"Backup {record.pk} failed: {record.error}")
         self.stdout.write(

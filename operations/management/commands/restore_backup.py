@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tqdm import tqdm
 
+from audit.changes import log_change, operator
 from operations import crypto, restore
 from operations.backups import BackupError, copy_to_local, human_size
 from operations.models import BackupRecord
@@ -42,6 +43,7 @@ class Command(BaseCommand):
                     restore.apply(verified, progress=bar.update)
                 except (restore.RestoreError, BackupError) as error:
                     raise CommandError(f"Restore failed: {error}") from error
+        self._audit(verified)
         summary = verified.media_summary()
         lines = [
             f"Restored the {verified.manifest['db_vendor']} database from {verified.manifest['created_at']}."
@@ -52,6 +54,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
         for warning in verified.warnings:
             self.stdout.write(self.style.WARNING(warning))
+
+    def _audit(self, verified: restore.VerifiedArchive) -> None:
+        """Written into the restored database, so the restore is the first thing it remembers."""
+        record = BackupRecord.objects.filter(pk=verified.manifest.get("backup_id")).first()
+        if record is not None:
+            log_change(
+                record, "operations.backup.restore", user=None, via=operator("manage.py restore_backup")
+            )
 
     def _locate(self, backup: str, work: Path) -> Path:
         path = Path(backup)
