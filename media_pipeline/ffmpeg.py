@@ -410,6 +410,10 @@ def run(
             stderr=log,
             cwd=cwd,
             preexec_fn=_die_with_parent,  # PDEATHSIG, see _die_with_parent
+            # Its own process group: a TERM or Ctrl-C sent to the cluster's group is the
+            # cluster's to handle (operations/cluster.py), not a reason for the encode to
+            # fail; the worker ends ffmpeg itself when it stops.
+            process_group=0,
         )
         try:
             for raw in process.stdout or ():

@@ -2,7 +2,11 @@
 
 honcho starts each process in its own session and stops them as a group, so the
 autoreloader's child and the cluster's workers go too; if one process dies, the others
-are stopped. It handles INT (Ctrl-C) and TERM (a process manager, `kill`), not HUP,
+are stopped. Each job cluster stops its own workers within 10 s of the group's TERM
+(operations/cluster.py); honcho would SIGKILL whatever still runs 5 s after it sent TERM,
+so it waits 15 s here and, normally, kills nothing.
+
+honcho handles INT (Ctrl-C) and TERM (a process manager, `kill`), not HUP,
 which a closing terminal sends: HUP is turned into honcho's own TERM path here, after
 pointing our output at /dev/null, because writing to a hung-up terminal fails and would
 end this process before it stops its children.
@@ -12,7 +16,11 @@ import os
 import signal
 import sys
 
+from honcho import manager as honcho_manager
 from honcho.command import main as honcho
+
+# Seconds between honcho's TERM and its SIGKILL (honcho has no option for it).
+STOP_WAIT_SECONDS = 15
 
 
 def _hang_up(signum, frame):
@@ -24,6 +32,7 @@ def _hang_up(signum, frame):
 
 if __name__ == "__main__":
     signal.signal(signal.SIGHUP, _hang_up)
+    honcho_manager.KILL_WAIT = STOP_WAIT_SECONDS
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     sys.stdout.write(
