@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
 
+    def ready(self):
+        # Connects the receiver that marks a session which set up its authenticator.
+        from . import staff_mfa  # noqa: F401
+
 
 class LecternUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's users app, pointed at our viewset (one full-name field, no username)."""

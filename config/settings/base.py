@@ -164,6 +164,15 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackend",
     "accounts.backends.AuthenticationBackend",
 ]
+# Argon2id for every new or changed password. The others stay listed so existing hashes
+# still verify; Django rewrites such a hash with Argon2 at the account's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -194,6 +203,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": env("PASSWORD_RESET_RATE", default="20/h/ip,3/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# --- Staff MFA (accounts/staff_mfa.py, accounts/middleware.py) ---------------------------
+# Everyone who can open the Wagtail or Django admin must have an authenticator and have
+# used it in this session; the middleware guards every admin URL and hands the admins'
+# own login and password-reset forms to allauth's. Not read from the environment: only
+# the test settings switch it off, for the tests of other features.
+STAFF_MFA_REQUIRED = True
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "accounts.middleware.StaffMFAMiddleware",
+)
+MFA_ADAPTER = "accounts.staff_mfa.StaffMFAAdapter"
+# The name authenticator apps show beside the code (else the request's host name).
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Lectern")
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")
 GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET", default="")
