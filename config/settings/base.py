@@ -216,6 +216,13 @@ MIDDLEWARE.insert(
 MFA_ADAPTER = "accounts.staff_mfa.StaffMFAAdapter"
 # The name authenticator apps show beside the code (else the request's host name).
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Lectern")
+# Codes an account may try at sign-in or re-authentication (django-ratelimit rate):
+# allauth's own limit rides on "login_failed", which is off above.
+MFA_CODE_RATE = env("MFA_CODE_RATE", default="5/5m")
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.ReauthenticateForm",
+}
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")
 GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET", default="")

@@ -149,6 +149,23 @@ def test_a_wrong_code_does_not_log_in(client, editor):
     assert client.get(reverse("wagtailadmin_home")).status_code == 302
 
 
+def test_codes_are_limited_per_account_so_they_cannot_be_guessed(client, editor):
+    """allauth's own guess limit is off with its "login_failed" limit (axes owns failed
+    passwords); five wrong codes, and even the right one is refused for a while."""
+    secret = _give_totp(editor)
+    _log_in_with_password(client, editor)
+    right = pyotp.TOTP(secret).now()
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        assert client.post(reverse("mfa_authenticate"), {"code": wrong}).status_code == 200
+
+    response = client.post(reverse("mfa_authenticate"), {"code": right})
+
+    assert response.status_code == 200
+    assert b"Too many codes tried" in response.content
+    assert not _is_logged_in(client)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_staff_with_totp_opens_the_admin_after_the_code(client, role, request):
     user = request.getfixturevalue(role)
