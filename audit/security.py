@@ -7,18 +7,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from config.client_ip import client_ip
+
 from .models import SecurityEvent
 
 USER_AGENT_MAX = 255
 
 
 def _client_address(request) -> str | None:
-    """The client's address as recorded in the trail.
-
-    One place on purpose: when the project's rule for the client address (trusted
-    proxies and X-Forwarded-For) lands, this is the line that calls it.
-    """
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address by the project's one rule (X-Forwarded-For only from
+    trusted proxies), like the lockout and the rate limits."""
+    return client_ip(request)
 
 
 def record(kind: str, *, request=None, user=None, identifier: str = "", **data) -> SecurityEvent:

@@ -37,3 +37,10 @@ def login_with_mfa(client, user):
 @pytest.fixture
 def superuser_client(client, admin_user):
     return login_with_mfa(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _staff_mfa_required(settings):
+    """The production rule, not the test settings' shortcut: these admin sessions pass
+    the same second-factor check a real one does."""
+    settings.STAFF_MFA_REQUIRED = True
