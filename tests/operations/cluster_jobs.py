@@ -1,0 +1,19 @@
+"""Jobs the cluster tests queue (imported by the cluster, by dotted name)."""
+
+import time
+from pathlib import Path
+
+
+def long_then_quick(log_path: str) -> None:
+    """Runs for a minute the first time (the cluster is stopped meanwhile), at once after.
+
+    Each run notes "start" and, if it gets there, "done" in `log_path`.
+    """
+    log = Path(log_path)
+    first = not log.exists()
+    with log.open("a") as out:
+        out.write("start\n")
+    if first:
+        time.sleep(60)
+    with log.open("a") as out:
+        out.write("done\n")
