@@ -214,6 +214,9 @@ MIDDLEWARE.insert(
     "accounts.middleware.StaffMFAMiddleware",
 )
 MFA_ADAPTER = "accounts.staff_mfa.StaffMFAAdapter"
+# Security keys and passkeys (WebAuthn) count as a second factor too, beside the app;
+# browsers offer them on https and on http://localhost.
+MFA_SUPPORTED_TYPES = [*MFA_SUPPORTED_TYPES, "webauthn"]
 # The name authenticator apps show beside the code (else the request's host name).
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Lectern")
 # Codes an account may try at sign-in or re-authentication (django-ratelimit rate):

@@ -22,7 +22,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 
-from accounts.staff_mfa import RESET_LOG_ACTION
+from accounts.staff_mfa import RESET_LOG_ACTION, reset_mfa
 
 from ..conftest import PASSWORD
 from ..factories import UserFactory
@@ -307,6 +307,23 @@ def test_staff_cannot_turn_off_their_last_second_factor(client, staff):
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
 
 
+def test_staff_may_remove_the_app_while_a_security_key_remains(client, editor):
+    secret = _give_totp(editor)
+    _log_in_with_totp(client, editor, secret)
+    _confirm_password(client)
+    Authenticator.objects.create(user=editor, type=Authenticator.Type.WEBAUTHN, data={"name": "Desk key"})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 302
+    assert list(
+        Authenticator.objects.filter(user=editor).values_list("type", flat=True).order_by("type")
+    ) == [
+        "recovery_codes",
+        "webauthn",
+    ]
+
+
 # --- A superuser's reset -----------------------------------------------------------------
 
 
@@ -337,8 +354,6 @@ def test_a_superuser_resets_a_staff_members_mfa_and_it_is_audited(admin_client_w
 
 
 def test_after_a_reset_the_member_sets_up_a_new_authenticator(client, admin_user, editor):
-    from accounts.staff_mfa import reset_mfa
-
     _give_totp(editor)
     reset_mfa(editor, by=admin_user, request=None)
     _log_in_with_password(client, editor)

@@ -1,12 +1,16 @@
 """An editor's first sign-in in chromium: sets up an authenticator app, keeps the
 recovery codes, reaches the page tree; signs in again with a code; a recovery code
-opens the admin once and only once."""
+opens the admin once and only once; a security key (WebAuthn, chromium's virtual
+authenticator) works as the second step too."""
 
 import re
 import time
 
 import pyotp
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 
 from ..conftest import PASSWORD
@@ -103,3 +107,47 @@ def test_editor_enrols_totp_on_first_sign_in_and_signs_in_with_codes(live_server
     expect(page.get_by_text("Incorrect code.")).to_be_visible()
     page.goto(base + "/admin/pages/")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+
+
+def test_a_security_key_is_a_second_factor_too(live_server, page, home, editor):
+    """WebAuthn through chromium's virtual authenticator: a staff member who has an app
+    adds a security key, then signs in with the key alone as the second step."""
+    base = live_server.url
+    secret = pyotp.random_base32()
+    TOTP.activate(editor, secret)
+    RecoveryCodes.activate(editor)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    _sign_in_with_password(page, base, editor.email)
+    _enter_code(page, pyotp.TOTP(secret).now())
+
+    page.goto(base + "/accounts/2fa/webauthn/add/")
+    if "/accounts/reauthenticate/" in page.url:
+        page.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
+        _submit(page, "input[name=password]")
+    page.get_by_label("Name").fill("Desk key")
+    page.locator("#mfa_webauthn_add").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Security key added.")).to_be_visible()
+    assert Authenticator.objects.filter(user=editor, type=Authenticator.Type.WEBAUTHN).count() == 1
+
+    _sign_out(page, base)
+    _sign_in_with_password(page, base, editor.email)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    page.get_by_role("button", name="Use a security key").click()
+    page.wait_for_url(re.compile(r"^(?!.*/accounts/2fa/authenticate/).*$"))
+    page.goto(base + "/admin/pages/")
+    expect(page).to_have_url(re.compile(r"/admin/pages/$"))
