@@ -13,7 +13,10 @@ PYTEST_ARGS ?=
 
 # The Procfile's processes under honcho (scripts/serve.py): Ctrl-C, TERM and a closed
 # terminal (HUP) each stop all of them. `exec` leaves make waiting on honcho directly.
-SERVE = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) exec $(PY) scripts/serve.py
+# LECTERN_SERVED_AT tells every process (honcho gives each its own PORT) where the site is
+# served, for the absolute links the dev settings build (config/settings/dev.py).
+SERVE = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) LECTERN_SERVED_AT=$(HOST):$(PORT) \
+	exec $(PY) scripts/serve.py
 
 run: install
 	$(PY) manage.py migrate --noinput

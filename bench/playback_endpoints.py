@@ -75,6 +75,7 @@ def _env():
     os.environ["MEDIA_MASTER_KEY_ID"] = "bench"
     os.environ["CERTIFICATE_SIGNING_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
     os.environ["BACKUP_ENCRYPTION_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
     os.environ["LOG_JSON"] = "false"
 
 

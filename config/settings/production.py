@@ -20,6 +20,11 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
+# The public address: certificates (their QR codes and did:web identity), status lists
+# and every email link are built from it, so it is required, never a default.
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL").rstrip("/")
+CERTIFICATE_BASE_URL = (env("CERTIFICATE_BASE_URL", default="") or WAGTAILADMIN_BASE_URL).rstrip("/")
+
 # Media packaging: without a master key no video can be packaged or played; fail now.
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 

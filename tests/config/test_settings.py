@@ -25,6 +25,7 @@ def _production_secrets() -> dict[str, str]:
         "MEDIA_MASTER_KEY_ID": "k1",
         "CERTIFICATE_SIGNING_KEY": signing_key.decode(),
         "BACKUP_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "WAGTAILADMIN_BASE_URL": "https://lectern.example",
     }
 
 
