@@ -45,7 +45,6 @@ def _production_environment(scratch: Path, port: int) -> dict[str, str]:
         "MEDIA_MASTER_KEY_ID": "k1",
         "CERTIFICATE_SIGNING_KEY": signing_key.decode(),
         "BACKUP_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "WAGTAILADMIN_BASE_URL": f"http://{HOST}:{port}",
         # Headers do not depend on the database engine: a SQLite file of the test's own.
         "DATABASE_URL": f"sqlite:///{scratch / 'lectern.sqlite3'}",
         "MEDIA_ROOT": str(scratch / "media"),
