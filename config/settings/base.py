@@ -665,105 +665,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
-        # hls.js plays through Media Source Extensions (a blob: URL) and runs its
-        # transmuxer in a worker made from a blob.
-        "media-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
-        "connect-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
-        "worker-src": [SELF, "blob:"],
-        "font-src": [SELF],
-        "frame-src": [SELF, *CSP_EMBED_ORIGINS],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        # Checkout and "Continue with Google" post here, then redirect to the provider.
-        "form-action": [SELF, "https://checkout.stripe.com", "https://accounts.google.com"],
-        "frame-ancestors": [NONE],
-    },
-}
-# Wagtail's admin has inline scripts without nonces (widget set-up, inline panels) and
-# inline styles; its preview panel frames our own pages. Only these paths get it.
-CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
-CONTENT_SECURITY_POLICY_ADMIN = {
-    "DIRECTIVES": {
-        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-        "script-src": [SELF, UNSAFE_INLINE],
-        # Embed and image choosers show the provider's thumbnail.
-        "img-src": [SELF, "data:", "blob:", "https:"],
-        "frame-ancestors": [SELF],
-    },
-}
-INSTALLED_APPS += ["csp"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "config.security.ContentSecurityPolicyMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("config.security.ContentSecurityPolicyMiddleware") + 1,
-    "config.security.PermissionsPolicyMiddleware",
-)
-# Features no page of ours uses are switched off, for us and anything we frame; the
-# player needs fullscreen and picture-in-picture. Live sessions open Jitsi or Meet on
-# their own site, so camera and microphone stay off here.
-PERMISSIONS_POLICY = {
-    "accelerometer": [],
-    "camera": [],
-    "geolocation": [],
-    "gyroscope": [],
-    "magnetometer": [],
-    "microphone": [],
-    "payment": [],
-    "usb": [],
-    "fullscreen": ["self"],
-    "picture-in-picture": ["self"],
-}
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"  # frame-ancestors says the same to browsers that read CSP
-# The admin dashboard would ask releases.wagtail.org for the latest version on every
-# load: a third-party call from staff browsers that nobody chose (and errors offline).
-WAGTAIL_ENABLE_UPDATE_CHECK = False
-
-# Audit trail (audit/): account security events kept this many days, then deleted
-# by a daily job; admin actions stay in Wagtail's own audit log.
-INSTALLED_APPS.insert(INSTALLED_APPS.index("demo"), "audit")
-AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
-
-# --- Security headers: Content-Security-Policy, Permissions-Policy, COOP ------------------
-# config/security.py sends them; every environment (dev and tests too) enforces the same
-# policy, so a page that breaks under it breaks on a laptop first. Public pages: scripts
-# only from our own static files or an inline <script nonce="{{ request.csp_nonce }}">,
-# never 'unsafe-inline' scripts, inline handlers or javascript: URLs. Styles do allow
-# 'unsafe-inline': progress bars size themselves with style="width: …", and the ALTCHA
-# widget injects its stylesheet; an inline style runs no code, and getting one onto a page
-# would already need an HTML injection that autoescaping refuses.
-from urllib.parse import urlsplit  # noqa: E402
-
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
-
-# Where media bytes may come from besides us: S3 (presigned segments, posters, images)
-# when AWS_STORAGE_BUCKET_NAME is set, plus any origin listed in CSP_MEDIA_ORIGINS (a CDN).
-CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=[])
-if AWS_STORAGE_BUCKET_NAME:
-    for _url in (env("AWS_S3_CUSTOM_DOMAIN", default=""), env("AWS_S3_ENDPOINT_URL", default="")):
-        if _url:
-            _parts = urlsplit(_url if "//" in _url else f"https://{_url}")
-            CSP_MEDIA_ORIGINS.append(f"{_parts.scheme}://{_parts.netloc}")
-    if not env("AWS_S3_ENDPOINT_URL", default=""):
-        CSP_MEDIA_ORIGINS.append("https://*.amazonaws.com")
-# Players an editor may embed in a page body (EmbedBlock renders their iframe).
-CSP_EMBED_ORIGINS = env.list(
-    "CSP_EMBED_ORIGINS",
-    default=["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
-)
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
-        # hls.js plays through Media Source Extensions (a blob: URL) and runs its
-        # transmuxer in a worker made from a blob.
-        "media-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
+        # hls.js plays through Media Source Extensions (a blob: URL), runs its
+        # transmuxer in a worker made from a blob, and gives each caption track an empty
+        # "data:,WEBVTT" source that it fills with cues itself.
+        "media-src": [SELF, "blob:", "data:", *CSP_MEDIA_ORIGINS],
         "connect-src": [SELF, "blob:", *CSP_MEDIA_ORIGINS],
         "worker-src": [SELF, "blob:"],
         "font-src": [SELF],
@@ -823,3 +728,8 @@ X_FRAME_OPTIONS = "DENY"  # frame-ancestors says the same to browsers that read 
 # The admin dashboard would ask releases.wagtail.org for the latest version on every
 # load: a third-party call from staff browsers that nobody chose (and errors offline).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Audit trail (audit/): account security events kept this many days, then deleted
+# by a daily job; admin actions stay in Wagtail's own audit log.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("demo"), "audit")
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
