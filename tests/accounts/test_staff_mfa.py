@@ -149,6 +149,15 @@ def test_a_wrong_code_does_not_log_in(client, editor):
     assert client.get(reverse("wagtailadmin_home")).status_code == 302
 
 
+def test_the_code_prompt_offers_a_security_key_only_to_accounts_with_one(client, editor):
+    _give_totp(editor)
+    _log_in_with_password(client, editor)
+    page = client.get(reverse("mfa_authenticate"))
+    assert page.status_code == 200
+    assert b"recovery codes" in page.content
+    assert b"Use a security key" not in page.content
+
+
 def test_codes_are_limited_per_account_so_they_cannot_be_guessed(client, editor):
     """allauth's own guess limit is off with its "login_failed" limit (axes owns failed
     passwords); five wrong codes, and even the right one is refused for a while."""
