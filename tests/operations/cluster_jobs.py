@@ -17,3 +17,13 @@ def long_then_quick(log_path: str) -> None:
         time.sleep(60)
     with log.open("a") as out:
         out.write("done\n")
+
+
+def fails_once(log_path: str) -> None:
+    """Fails the first time it runs, succeeds after; notes each run in `log_path`."""
+    log = Path(log_path)
+    first = not log.exists()
+    with log.open("a") as out:
+        out.write("failed\n" if first else "done\n")
+    if first:
+        raise RuntimeError("the first try fails")

@@ -118,3 +118,19 @@ def test_a_job_in_flight_is_handed_back_when_the_cluster_stops(database, tmp_pat
         assert job_log.read_text() == "start\nstart\ndone\n"
     finally:
         stop_left_over(cluster, marker)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_job_is_tried_again_soon_not_after_q_retry(database, tmp_path, marker):
+    job_log = tmp_path / "job.log"
+    database.enqueue("tests.operations.cluster_jobs.fails_once", str(job_log))
+    log = tmp_path / "qcluster.log"
+    cluster = start_cluster(cluster_env(database, tmp_path, marker), log)
+    try:
+        wait_for(job_log.exists, 120, "the first try", log)
+        # Q_RETRY is an hour; the second try comes about 30 s after the first failed.
+        wait_for(lambda: "done" in job_log.read_text(), 90, "the second try", log)
+        wait_for(lambda: not database.queued_jobs(), 30, "the job to be acknowledged", log)
+        assert job_log.read_text() == "failed\ndone\n"
+    finally:
+        stop_left_over(cluster, marker)
