@@ -36,9 +36,11 @@ class ResetMFAView(WagtailAdminTemplateMixin, TemplateView):
     edit_url_name = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
         self.member = get_object_or_404(get_user_model(), pk=kwargs["pk"])
+        # One's own factors are changed on one's account pages, after confirming the
+        # password again, never from here.
+        if not request.user.is_superuser or self.member.pk == request.user.pk:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -78,7 +80,8 @@ class UserIndexView(WagtailUserIndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if self.request.user.is_superuser and instance.pk in self._users_with_mfa:
+        user = self.request.user
+        if user.is_superuser and instance.pk != user.pk and instance.pk in self._users_with_mfa:
             buttons.append(
                 ListingButton(
                     _("Reset two-factor authentication"),

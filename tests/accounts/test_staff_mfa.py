@@ -362,6 +362,16 @@ def test_a_superuser_resets_a_staff_members_mfa_and_it_is_audited(admin_client_w
     assert b"Two-factor authentication reset" in history.content
 
 
+def test_a_superuser_cannot_reset_their_own_mfa_from_the_admin(admin_client_with_mfa, admin_user):
+    url = reverse("wagtailusers_users:reset_mfa", args=[admin_user.pk])
+    assert url.encode() not in admin_client_with_mfa.get(reverse("wagtailusers_users:index")).content
+
+    response = admin_client_with_mfa.post(url)
+
+    assert response["Location"] == reverse("wagtailadmin_home")
+    assert Authenticator.objects.filter(user=admin_user).count() == 2
+
+
 def test_after_a_reset_the_member_sets_up_a_new_authenticator(client, admin_user, editor):
     _give_totp(editor)
     reset_mfa(editor, by=admin_user, request=None)
