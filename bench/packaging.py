@@ -171,12 +171,10 @@ def main() -> None:
         def first(video=video, workdir=workdir):
             with packaging.store.local_copy(video.source.name, workdir=workdir) as path:
                 probed = ffmpeg.probe(path)
-                video.set_content_key(new_content_key())
-                video.save()
                 run = packaging._Run(video.pk)
                 run.claim()
                 packaging._publish_first_playable(
-                    video, path, probed, video.content_key(), workdir, packaging._Progress(run, None), [], run
+                    video, path, probed, workdir, packaging._Progress(run, None), [], run
                 )
 
         first_playable.append(_timed(first)[0])

@@ -93,6 +93,7 @@ def _build():
     from django.test import Client
 
     from bench.setup import fresh_catalog
+    from media_pipeline.keys import new_content_key, rendition_key_entry
     from memberships import subscriptions
     from memberships.defaults import seed_default_tiers
     from memberships.models import Tier
@@ -119,6 +120,7 @@ def _build():
             "bandwidth": 5_000_000,
             "codecs": "avc1.640028,mp4a.40.2",
             "playlist": "1080p/index.m3u8",
+            "key": rendition_key_entry(new_content_key()),  # its own key, as packaging gives each
         },
     ]
     video.save()

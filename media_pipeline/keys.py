@@ -1,7 +1,12 @@
 """Content keys, kept only wrapped under a master key from the environment.
 
-Each video has one random 16-byte AES-128 content key (the HLS segment key). The
-database holds it only wrapped with AES-256-GCM under a master key, together with the
+Each rendition of a video (360p, 720p, 1080p, and the first stream-copied one) has its
+own random 16-byte AES-128 content key (the HLS segment key) and IV, so the key a
+viewer's tier opens never decrypts a quality above it. The key is kept in that
+rendition's entry of `Video.renditions` (`rendition_key_entry`). Videos packaged before
+that have one key for every rendition, in `Video.wrapped_key`; it stays the key of each
+rendition that has none of its own until the video is packaged again. The
+database holds every key only wrapped with AES-256-GCM under a master key, together with the
 id of that master key, so the master key can rotate: `MEDIA_MASTER_KEYS` lists every
 master key still needed to unwrap (`id1:<base64 32 bytes>,id2:<…>`) and
 `MEDIA_MASTER_KEY_ID` names the one new keys are wrapped under. A database dump alone
@@ -88,7 +93,7 @@ def current_master_key_id() -> str:
 
 
 def new_content_key() -> bytes:
-    """A fresh random AES-128 key for one video."""
+    """A fresh random AES-128 key for one rendition."""
     return os.urandom(CONTENT_KEY_BYTES)
 
 
@@ -130,3 +135,26 @@ def rewrap_key(wrapped: bytes, key_id: str) -> tuple[bytes, str, bool]:
         return bytes(wrapped), key_id, False
     new_wrapped, new_id = wrap_key(unwrap_key(wrapped, key_id))
     return new_wrapped, new_id, True
+
+
+def rendition_key_entry(raw: bytes) -> dict[str, str]:
+    """A content key wrapped for a rendition's JSON entry: {"wrapped": base64, "master_key_id"}."""
+    wrapped, key_id = wrap_key(raw)
+    return {"wrapped": base64.b64encode(wrapped).decode(), "master_key_id": key_id}
+
+
+def unwrap_rendition_key(entry: dict) -> bytes:
+    """Open a rendition's wrapped key; raises KeyUnwrapError if it cannot be opened."""
+    try:
+        wrapped = base64.b64decode(entry["wrapped"], validate=True)
+        key_id = str(entry["master_key_id"])
+    except (KeyError, TypeError, binascii.Error, ValueError) as exc:
+        raise KeyUnwrapError("A rendition's key entry is malformed.") from exc
+    return unwrap_key(wrapped, key_id)
+
+
+def rewrap_rendition_key(entry: dict) -> tuple[dict, bool]:
+    """The entry re-wrapped under the current master key; returns (entry, changed)."""
+    if entry.get("master_key_id") == current_master_key_id():
+        return entry, False
+    return rendition_key_entry(unwrap_rendition_key(entry)), True

@@ -2,8 +2,8 @@
 
 A lesson points at a Video. Its source and every packaged file (AES-128 HLS segments,
 playlists, poster, storyboard, captions) live in private storage under
-`storage_prefix`; nothing here is ever served by a public URL. The content key is kept
-only wrapped under a master key (`media_pipeline.keys`).
+`storage_prefix`; nothing here is ever served by a public URL. Each rendition's content
+key is kept only wrapped under a master key (`media_pipeline.keys`).
 """
 
 import uuid
@@ -20,7 +20,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.search import index
 
 from .captions import validate_webvtt
-from .keys import unwrap_key, wrap_key
+from .keys import unwrap_key, unwrap_rendition_key, wrap_key
 
 
 def private_storage():
@@ -102,8 +102,13 @@ class Video(index.Indexed, ClusterableModel):
 
     @property
     def is_playable(self) -> bool:
-        """Something can be played: the first rendition, while the ladder is still encoding."""
-        return bool(self.renditions and self.storage_prefix and self.wrapped_key)
+        """Something can be played: the first rendition, while the ladder is still encoding.
+        Every rendition needs a key: its own, or the video's single key of older packagings."""
+        return bool(
+            self.renditions
+            and self.storage_prefix
+            and (self.wrapped_key or all(r.get("key") for r in self.renditions))
+        )
 
     @property
     def is_stalled(self) -> bool:
@@ -115,8 +120,25 @@ class Video(index.Indexed, ClusterableModel):
             and self.updated_at < timezone.now() - timedelta(minutes=15)
         )
 
+    def rendition_key(self, rendition: dict) -> bytes:
+        """The raw 16-byte AES-128 key of one rendition's segments: its own, or for a
+        rendition packaged before each had one, the video's single key.
+
+        Kept per instance and wrapped key, like `content_key`: the playback gate keeps
+        the video between key requests."""
+        entry = rendition.get("key")
+        if not entry:
+            return self.content_key()
+        kept = self.__dict__.setdefault("_unwrapped_rendition_keys", {})
+        wrapped = (entry.get("wrapped"), entry.get("master_key_id"))
+        raw = kept.get(wrapped)
+        if raw is None:
+            raw = kept[wrapped] = unwrap_rendition_key(entry)
+        return raw
+
     def content_key(self) -> bytes:
-        """The raw 16-byte AES-128 key of this video's segments.
+        """The raw 16-byte AES-128 key that every rendition of a video packaged before
+        per-rendition keys shares (see `media_pipeline.keys`).
 
         Unwrapped once per loaded instance and wrapped key: the playback gate keeps a
         video between key requests until it changes, and unwrapping (AES-GCM) on each

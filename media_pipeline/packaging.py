@@ -8,7 +8,9 @@ call it):
    (seconds), else a fast low-resolution encode, published at once (status stays
    `processing`, `is_playable` becomes true);
 3. the full ladder (360p/720p/1080p, never above the source's shorter side), poster
-   and storyboard, in a fresh build folder;
+   and storyboard, in a fresh build folder; every rendition gets its own random content
+   key and IV (kept wrapped in its `renditions` entry), so a tier's key never opens a
+   quality above its cap;
 4. one UPDATE swaps `renditions` + `storage_prefix` and marks the video `ready`; only
    then are earlier builds and replaced sources deleted.
 
@@ -36,9 +38,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from Crypto.Cipher import AES
+
 from . import ffmpeg
 from . import storage as store
-from .keys import new_content_key
+from .keys import new_content_key, rendition_key_entry
 from .models import Video, VideoStatus
 from .signals import video_ready
 
@@ -172,6 +176,19 @@ def write_key_info(workdir: Path, key: bytes) -> tuple[Path, str]:
     info = workdir / f"keyinfo-{uuid.uuid4().hex[:8]}.txt"
     info.write_text(f"key\n{key_file}\n{iv}\n")
     return info, iv
+
+
+def reencrypt_segments(folder: Path, old_key: bytes, new_key: bytes) -> None:
+    """Move a rendition's AES-128-CBC segments to another key and a fresh random IV
+    (written into its playlist); the padding is carried over as it is."""
+    playlist = folder / "index.m3u8"
+    text = playlist.read_text()
+    old_iv = parse_media_playlist(text).iv
+    new_iv = os.urandom(16)
+    for segment in sorted(folder.glob("*.ts")):
+        clear = AES.new(old_key, AES.MODE_CBC, iv=bytes.fromhex(old_iv)).decrypt(segment.read_bytes())
+        segment.write_bytes(AES.new(new_key, AES.MODE_CBC, iv=new_iv).encrypt(clear))
+    playlist.write_text(re.sub(f"(?i)IV=0x{old_iv}", f"IV=0x{new_iv.hex()}", text))
 
 
 def _hls_args(key_info: Path, segment_pattern: str) -> list[str]:
@@ -365,11 +382,13 @@ def ladder_args_per_rung(
     info: ffmpeg.MediaInfo,
     rungs: list[Rung],
     out_dir: Path,
-    key_info: Path,
+    key_info: Path | list[Path],
     storyboard: StoryboardPlan | None,
     preset: str = "veryfast",
 ) -> list[list[str]]:
-    """One ffmpeg per rung (the storyboard rides with the first)."""
+    """One ffmpeg per rung (the storyboard rides with the first); `key_info` is one
+    key-info file per rung, or one for all."""
+    key_infos = key_info if isinstance(key_info, list) else [key_info] * len(rungs)
     commands = []
     for index, rung in enumerate(rungs):
         folder = out_dir / rung.name
@@ -385,7 +404,7 @@ def ladder_args_per_rung(
             chain += "[v]"
         args += ["-filter_complex", chain, "-map", "[v]", "-map", _audio_map(info)]
         args += [*_common_encode(), *_x264(None, rung, preset), "-shortest", "-max_muxing_queue_size", "4096"]
-        args += [*_hls_args(key_info, str(folder / "seg_%05d.ts")), str(folder / "index.m3u8")]
+        args += [*_hls_args(key_infos[index], str(folder / "seg_%05d.ts")), str(folder / "index.m3u8")]
         if storyboard and index == 0:
             args += _thumbnail_output(out_dir)
         commands.append(args)
@@ -596,19 +615,15 @@ def package(
                 source_audio_codec=info.audio_codec[:40],
                 source_size=video.source.size,
             )
-            if not video.wrapped_key:
-                video.set_content_key(new_content_key())
-                run.publish(wrapped_key=video.wrapped_key, master_key_id=video.master_key_id)
-            key = video.content_key()
             ladder_start = 2
             if first_playable and not video.is_playable:
-                prefix = _publish_first_playable(video, source, info, key, workdir, progress, created, run)
+                prefix = _publish_first_playable(video, source, info, workdir, progress, created, run)
                 restore_first = prefix
                 ladder_start = 15
             else:
                 restore_first = None
             prefix = _package_ladder(
-                video, source, info, key, workdir, progress, created, ladder_start, ladder_mode, run
+                video, source, info, workdir, progress, created, ladder_start, ladder_mode, run
             )
         if restore_first:
             created.remove(restore_first)
@@ -637,17 +652,18 @@ def package(
     return video
 
 
-def _publish_first_playable(video, source, info, key, workdir, progress, created, run=None) -> str:
+def _publish_first_playable(video, source, info, workdir, progress, created, run=None) -> str:
     out = workdir / "first"
     out.mkdir()
     progress.enter("Making a first playable version", 2, 15)
+    key = new_content_key()
     key_info, _iv = write_key_info(workdir, key)
     rung = first_playable_rung(info)
     ffmpeg.run(
         first_playable_args(source, info, out, key_info), duration=info.duration, on_progress=progress.set
     )
     codecs = ffmpeg.h264_codec_string(source) + "," + AUDIO_CODECS if info.can_stream_copy else rung.codecs
-    rendition = _rendition(rung, out / rung.name, codecs)
+    rendition = {**_rendition(rung, out / rung.name, codecs), "key": rendition_key_entry(key)}
     _poster(source, info, out / "poster.jpg")
     prefix = store.build_prefix(video.public_id, uuid.uuid4().hex[:12])
     created.append(prefix)
@@ -663,9 +679,7 @@ def _publish_first_playable(video, source, info, key, workdir, progress, created
     return prefix
 
 
-def _package_ladder(
-    video, source, info, key, workdir, progress, created, start, ladder_mode, run=None
-) -> str:
+def _package_ladder(video, source, info, workdir, progress, created, start, ladder_mode, run=None) -> str:
     out = workdir / "ladder"
     out.mkdir()
     rungs = plan_ladder(info)
@@ -673,11 +687,12 @@ def _package_ladder(
     # What the editor sees: the rungs this source gets ("Encoding 360p and 720p").
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     progress.enter("Encoding " + listed, start, 95)
-    key_info, _iv = write_key_info(workdir, key)
+    keys = [new_content_key() for _rung in rungs]
+    key_infos = [write_key_info(workdir, key)[0] for key in keys]
     storyboard = plan_storyboard(info)
     mode = ladder_mode or getattr(settings, "MEDIA_LADDER_MODE", "") or LADDER_MODE
     if mode == "per-rung":
-        commands = ladder_args_per_rung(source, info, rungs, out, key_info, storyboard)
+        commands = ladder_args_per_rung(source, info, rungs, out, key_infos, storyboard)
         share = 1 / len(commands)
         for index, args in enumerate(commands):
             ffmpeg.run(
@@ -687,9 +702,16 @@ def _package_ladder(
                 on_progress=lambda f, i=index: progress.set((i + f) * share),
             )
     else:
-        args = ladder_args_one_process(source, info, rungs, out, key_info, storyboard)
+        # One muxer takes one key-info file: every rung comes out under the first rung's
+        # key, and the others are re-encrypted under their own.
+        args = ladder_args_one_process(source, info, rungs, out, key_infos[0], storyboard)
         ffmpeg.run(args, duration=info.duration, total_frames=_frames(info), on_progress=progress.set)
-    renditions = [_rendition(rung, out / rung.name, rung.codecs) for rung in rungs]
+        for rung, key in zip(rungs[1:], keys[1:], strict=True):
+            reencrypt_segments(out / rung.name, keys[0], key)
+    renditions = [
+        {**_rendition(rung, out / rung.name, rung.codecs), "key": rendition_key_entry(key)}
+        for rung, key in zip(rungs, keys, strict=True)
+    ]
     encoded = min(r["duration"] for r in renditions)
     if info.duration > 3 and encoded < info.duration * 0.9 - 1:
         raise ffmpeg.MediaError(
@@ -702,9 +724,12 @@ def _package_ladder(
     prefix = store.build_prefix(video.public_id, uuid.uuid4().hex[:12])
     created.append(prefix)
     size = store.upload_tree(out, prefix)
-    # The swap: players asking from now on get the ladder, in one statement.
+    # The swap: players asking from now on get the ladder, in one statement. The video's
+    # single key of an older packaging (if any) now opens nothing, and goes with it.
     (run or progress.run).publish(
         renditions=renditions,
+        wrapped_key=None,
+        master_key_id="",
         storage_prefix=prefix,
         poster=prefix + "poster.jpg",
         storyboard=prefix + "storyboard.vtt",

@@ -7,7 +7,9 @@ Tokens. A player gets two kinds, both HMAC-signed, expiring, and bound to
 
 - a *playlist* token in the path of every playlist URL (master, media, captions,
   storyboard index), valid `PLAYBACK_PLAYLIST_SECONDS`;
-- a *key* token in the key URI of every media playlist, valid as long.
+- a *key* token in the key URI of every media playlist, valid as long, which also
+  names that playlist's rendition (height): each rendition has its own content key, and
+  the key endpoint refuses a rendition above the viewer's tier as the playlist view does.
 
 Every request carrying a token also needs the session cookie of the same user, and
 re-asks `memberships.policy.can_play` and whether the playback session is still open,
@@ -71,10 +73,18 @@ class PlaybackToken:
     video_id: int
     lesson_id: int
     expires: int
+    rendition: int = 0  # key tokens: the height of the rendition whose key they open
 
     @property
     def payload(self) -> str:
-        return f"{self.user_id}.{self.session_id}.{self.video_id}.{self.lesson_id}.{self.expires}"
+        ids = f"{self.user_id}.{self.session_id}.{self.video_id}.{self.lesson_id}"
+        if self.kind == "key":
+            ids += f".{self.rendition}"
+        return f"{ids}.{self.expires}"
+
+
+# Numbers in each kind's payload: the ids, (a key token's rendition,) the expiry.
+_TOKEN_FIELDS = {"playlist": 5, "key": 6}
 
 
 def _token_signature(kind: str, payload: str) -> str:
@@ -82,8 +92,10 @@ def _token_signature(kind: str, payload: str) -> str:
     return signing._b64(digest[:18])
 
 
-def make_token(kind: str, *, user_id: int, session_id: int, video_id: int, lesson_id: int, ttl: int) -> str:
-    token = PlaybackToken(kind, user_id, session_id, video_id, lesson_id, signing.expiry_in(ttl))
+def make_token(
+    kind: str, *, user_id: int, session_id: int, video_id: int, lesson_id: int, ttl: int, rendition: int = 0
+) -> str:
+    token = PlaybackToken(kind, user_id, session_id, video_id, lesson_id, signing.expiry_in(ttl), rendition)
     return f"{token.payload}.{_token_signature(kind, token.payload)}"
 
 
@@ -99,11 +111,13 @@ def read_token(kind: str, raw: str, *, now: float | None = None) -> PlaybackToke
     not expired; TokenError("forged" | "expired") otherwise."""
     payload, _sep, signature = raw.rpartition(".")
     parts = payload.split(".")
-    if len(parts) != 5 or not all(p.isdigit() and len(p) < 19 for p in parts):
+    if len(parts) != _TOKEN_FIELDS[kind] or not all(p.isdigit() and len(p) < 19 for p in parts):
         raise TokenError("forged")
     if not hmac.compare_digest(_token_signature(kind, payload), signature):
         raise TokenError("forged")
-    token = PlaybackToken(kind, *(int(p) for p in parts))
+    numbers = [int(p) for p in parts]
+    rendition = numbers.pop(4) if kind == "key" else 0
+    token = PlaybackToken(kind, *numbers, rendition=rendition)
     if token.expires < (time.time() if now is None else now):
         raise TokenError("expired", token)
     return token
@@ -212,6 +226,15 @@ def not_ready_for_plan(max_height: int) -> Refusal:
     )
 
 
+def quality_not_in_plan(height: int) -> Refusal:
+    return Refusal(
+        "quality_not_in_plan",
+        _("%(height)sp is not included in your plan.") % {"height": height},
+        403,
+        {"upgrade_url": _pricing_url()},
+    )
+
+
 def no_video() -> Refusal:
     return Refusal("no_video", _("This lesson has no video."), 404)
 
@@ -256,6 +279,20 @@ def _open_session_sql() -> str:
     return (
         f"SELECT 1 FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"  # noqa: S608 - names from the model
         f" AND {q(meta.get_field('user').column)} = %s AND {q(meta.get_field('ended_at').column)} IS NULL"
+    )
+
+
+def first_key_fetch(session_id: int, video_id: int):
+    """When this playback session was first given a key of this video, or None if never:
+    the moment streaming really began, which heartbeats are measured against
+    (`learning.progress`)."""
+    from .models import KeyAccess
+
+    return (
+        KeyAccess.objects.filter(playback_session_id=session_id, video_id=video_id, allowed=True)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
     )
 
 
@@ -432,6 +469,25 @@ def rendition_for_height(video, height: int) -> dict | None:
     return next((r for r in video.renditions or [] if int(r.get("height") or 0) == height), None)
 
 
+def rendition_for_viewer(user, video, height: int) -> dict | Refusal:
+    """The rendition of this height if the viewer's tier may have it, else the refusal:
+    one answer for the media playlist and for that rendition's key.
+
+    Asked on every key request, so the tier the policy has already loaded for this
+    request is tried first; the staff check behind `policy.max_video_height` (which
+    loads permissions) runs only when that tier alone would refuse. A higher cap never
+    allows fewer renditions, so the answer is the same."""
+    rendition = rendition_for_height(video, height)
+    if rendition is None:
+        return Refusal("not_found", _("This video has no such quality."), 404)
+    tier = policy.tier_of(user)
+    if tier is not None and rendition in allowed_renditions(video, tier.max_video_height):
+        return rendition
+    if rendition in allowed_renditions(video, policy.max_video_height(user)):
+        return rendition
+    return quality_not_in_plan(height)
+
+
 def _attr(value: str) -> str:
     return value.replace('"', "'").replace("\n", " ")
 
@@ -493,8 +549,8 @@ def storyboard_vtt(text: str, sprite_name: str, sprite_url: str) -> str:
 def first_pts(video) -> int | None:
     """The first presentation timestamp (90 kHz) of the lowest rendition's first segment.
 
-    The segment is encrypted, so this decrypts its first few kilobytes with the video's
-    key (AES-128-CBC, the IV from the playlist) and reads the first PES headers. Cached
+    The segment is encrypted, so this decrypts its first few kilobytes with that
+    rendition's key (AES-128-CBC, the IV from the playlist) and reads the first PES headers. Cached
     per build; None when it cannot be read (captions then go out unmapped)."""
     if not video.renditions:
         return None
@@ -506,12 +562,14 @@ def first_pts(video) -> int | None:
     try:
         from Crypto.Cipher import AES
 
-        parsed = load_media_playlist(video, lowest_rendition(video))
+        lowest = lowest_rendition(video)
+        parsed = load_media_playlist(video, lowest)
         with storages["private"].open(parsed.names[0], "rb") as fh:
             head = fh.read(188 * 16 * 8)
         head = head[: len(head) // 16 * 16]
         if parsed.iv:
-            head = AES.new(video.content_key(), AES.MODE_CBC, iv=bytes.fromhex(parsed.iv)).decrypt(head)
+            cipher = AES.new(video.rendition_key(lowest), AES.MODE_CBC, iv=bytes.fromhex(parsed.iv))
+            head = cipher.decrypt(head)
         found = _scan_pts(head)
         value = min(found) if found else -1
     except Exception:  # noqa: BLE001 - a missing map only shifts caption timing

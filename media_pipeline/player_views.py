@@ -199,19 +199,9 @@ def media_playlist(request, token: str, height: int):
     gate = _gate_or_refuse(request, token)
     if isinstance(gate, playback.Refusal):
         return _refuse(request, gate)
-    rendition = playback.rendition_for_height(gate.video, height)
-    if rendition is None:
-        return _refuse(request, playback.Refusal("not_found", "This video has no such quality.", 404))
-    if rendition not in playback.allowed_renditions(gate.video, policy.max_video_height(request.user)):
-        return _refuse(
-            request,
-            playback.Refusal(
-                "quality_not_in_plan",
-                f"{height}p is not included in your plan.",
-                403,
-                {"upgrade_url": playback._pricing_url()},
-            ),
-        )
+    rendition = playback.rendition_for_viewer(request.user, gate.video, height)
+    if isinstance(rendition, playback.Refusal):
+        return _refuse(request, rendition)
     parsed = playback.load_media_playlist(gate.video, rendition)
     t = gate.token
     key_token = playback.make_token(
@@ -220,6 +210,7 @@ def media_playlist(request, token: str, height: int):
         session_id=t.session_id,
         video_id=t.video_id,
         lesson_id=t.lesson_id,
+        rendition=height,
         ttl=settings.PLAYBACK_PLAYLIST_SECONDS,
     )
     expires = signing.expiry_in(settings.PLAYBACK_SEGMENT_SECONDS)
@@ -284,10 +275,11 @@ def storyboard(request, token: str):
 
 @require_GET
 def content_key(request, token: str):
-    """The 16 raw bytes of a video's AES-128 key, for the viewer its token was made for.
+    """The 16 raw bytes of one rendition's AES-128 key, for the viewer its token was made for.
 
     Same-origin, so the session cookie comes along. Every request re-checks the token (in
-    constant time), the user, the policy and the playback session, and is logged."""
+    constant time), the user, the policy, the playback session and that the token's
+    rendition is within the viewer's tier, and is logged."""
     mark_private(request)
     limited = is_ratelimited(
         request,
@@ -305,7 +297,11 @@ def content_key(request, token: str):
     if isinstance(gate, playback.Refusal):
         _log_key(request, token, video, gate.code)
         return _refuse(request, gate)
-    raw = gate.video.content_key()
+    rendition = playback.rendition_for_viewer(request.user, gate.video, gate.token.rendition)
+    if isinstance(rendition, playback.Refusal):
+        _log_key(request, gate.token, gate.video, rendition.code)
+        return _refuse(request, rendition)
+    raw = gate.video.rendition_key(rendition)
     _log_key(request, gate.token, gate.video, "", allowed=True)
     response = HttpResponse(raw, content_type="application/octet-stream")
     return _private(response, request)

@@ -1,7 +1,7 @@
 """Checking packaged output the way a player would: fetch, decrypt, parse.
 
 `verify_video` (the management command) and the tests use this: every segment of every
-rendition is present, decrypts with the stored content key and the playlist's IV
+rendition is present, decrypts with that rendition's stored content key and the playlist's IV
 (AES-128-CBC, PKCS#7), is MPEG-TS (0x47 sync byte every 188 bytes), and each
 rendition's segment durations add up to the video's duration.
 """
@@ -64,7 +64,6 @@ def verify(video: Video, on_segment: Callable[[], None] | None = None) -> Verify
         report.problems.append("The video has no packaged output.")
         return report
     storage = store.private_storage()
-    key = video.content_key()
     totals: dict[str, float] = {}
     for rendition, name, duration, iv in segments_of(video):
         totals[rendition["playlist"]] = totals.get(rendition["playlist"], 0.0) + duration
@@ -79,7 +78,7 @@ def verify(video: Video, on_segment: Callable[[], None] | None = None) -> Verify
         with storage.open(name, "rb") as handle:
             data = handle.read()
         try:
-            clear = decrypt_segment(data, key, iv)
+            clear = decrypt_segment(data, video.rendition_key(rendition), iv)
         except ValueError:
             report.problems.append(f"{name} does not decrypt with the stored key.")
             continue

@@ -4,11 +4,14 @@ A 12-second H.264/AAC clip is generated and packaged once per test process with
 `media_pipeline.packaging.package` (the same code the job runs); its output and content
 key are kept aside and copied into private storage for each test video. The renditions
 metadata may then claim 360/720/1080p (all the same tiny picture), so the tier cap can be
-tested without encoding 1080p.
+tested without encoding 1080p; each claimed height is re-encrypted under its own key and
+IV as packaging makes them (or, with `single_key=True`, all share the video's one key, as
+videos packaged before per-rendition keys do).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -51,7 +54,7 @@ def packaged_clip() -> dict:
     lowest = sorted(video.renditions, key=lambda r: r["height"])[0]
     _PACKAGED.update(
         folder=folder,
-        key=video.content_key(),
+        key=video.rendition_key(lowest),
         rendition=lowest,
         poster=video.poster.removeprefix(video.storage_prefix),
         storyboard=video.storyboard.removeprefix(video.storage_prefix),
@@ -71,13 +74,23 @@ def _copy_out(storage, prefix: str, folder: Path) -> None:
 
 
 def content_key() -> bytes:
+    """The key of the clip as packaged (every height's with `single_key=True`)."""
     return packaged_clip()["key"]
 
 
-def store_packaged(video, heights=(360, 720), *, captions=True, save=True):
+def rendition_key_of(video, height: int) -> bytes:
+    """The raw key of `video`'s rendition of this height, as stored."""
+    from media_pipeline.playback import rendition_for_height
+
+    return video.rendition_key(rendition_for_height(video, height))
+
+
+def store_packaged(video, heights=(360, 720), *, captions=True, save=True, single_key=False):
     """Put the packaged clip into private storage as `video`'s output, one folder per
-    claimed height, and fill the fields packaging fills (key wrapped, lowest first)."""
+    claimed height, and fill the fields packaging fills (keys wrapped, lowest first)."""
+    from media_pipeline.keys import rendition_key_entry
     from media_pipeline.models import VideoCaption, VideoStatus
+    from media_pipeline.packaging import reencrypt_segments
 
     clip = packaged_clip()
     storage = storages["private"]
@@ -86,17 +99,25 @@ def store_packaged(video, heights=(360, 720), *, captions=True, save=True):
     real_folder = clip["folder"] / real["playlist"].rsplit("/", 1)[0]
     renditions = []
     for i, height in enumerate(heights):
+        folder = Path(tempfile.mkdtemp(prefix="lectern-test-rendition-"))
         for path in sorted(real_folder.iterdir()):
+            shutil.copyfile(path, folder / path.name)
+        key = clip["key"] if single_key else os.urandom(16)
+        if not single_key:
+            reencrypt_segments(folder, clip["key"], key)
+        for path in sorted(folder.iterdir()):
             storage.save(f"{prefix}{height}p/{path.name}", ContentFile(path.read_bytes()))
-        renditions.append(
-            {
-                "height": height,
-                "width": height * 16 // 9,
-                "bandwidth": real["bandwidth"] * (i + 1),
-                "codecs": real["codecs"],
-                "playlist": f"{height}p/{real['playlist'].rsplit('/', 1)[-1]}",
-            }
-        )
+        shutil.rmtree(folder, ignore_errors=True)
+        rendition = {
+            "height": height,
+            "width": height * 16 // 9,
+            "bandwidth": real["bandwidth"] * (i + 1),
+            "codecs": real["codecs"],
+            "playlist": f"{height}p/{real['playlist'].rsplit('/', 1)[-1]}",
+        }
+        if not single_key:
+            rendition["key"] = rendition_key_entry(key)
+        renditions.append(rendition)
     for name in (clip["poster"], clip["storyboard"]):
         storage.save(prefix + name, ContentFile((clip["folder"] / name).read_bytes()))
     sprite_folder = clip["folder"] / clip["storyboard"]
@@ -110,7 +131,10 @@ def store_packaged(video, heights=(360, 720), *, captions=True, save=True):
     video.storyboard = prefix + clip["storyboard"]
     video.duration_seconds = float(CLIP_SECONDS)
     video.status = VideoStatus.READY
-    video.set_content_key(clip["key"])
+    if single_key:
+        video.set_content_key(clip["key"])
+    else:
+        video.wrapped_key, video.master_key_id = None, ""
     if save:
         video.save()
         if captions:
@@ -124,11 +148,11 @@ def store_packaged(video, heights=(360, 720), *, captions=True, save=True):
     return video
 
 
-def make_video(title="Lecture", heights=(360, 720), captions=True):
+def make_video(title="Lecture", heights=(360, 720), captions=True, single_key=False):
     from media_pipeline.models import Video
 
     video = Video.objects.create(title=title)
-    return store_packaged(video, heights, captions=captions)
+    return store_packaged(video, heights, captions=captions, single_key=single_key)
 
 
 def lesson_with_video(catalog, *, tier=None, video=None, heights=(360, 720), captions=True, **lesson_fields):

@@ -119,3 +119,29 @@ def test_rotate_media_master_key_reports_keys_it_cannot_open(settings, db):
     video.save()
     with pytest.raises(CommandError, match="1 key"):
         _call("rotate_media_master_key")
+
+
+def test_rotate_media_master_key_rewraps_every_renditions_own_key(settings, db):
+    old, new = os.urandom(32), os.urandom(32)
+    spec = f"old:{base64.b64encode(old).decode()},new:{base64.b64encode(new).decode()}"
+    settings.MEDIA_MASTER_KEYS, settings.MEDIA_MASTER_KEY_ID = spec, "old"
+    raws = {height: keys.new_content_key() for height in (360, 720, 1080)}
+    video = Video.objects.create(
+        title="ladder",
+        storage_prefix="video/x/build/",
+        renditions=[
+            {"height": h, "playlist": f"{h}p/index.m3u8", "key": keys.rendition_key_entry(raw)}
+            for h, raw in raws.items()
+        ],
+    )
+    settings.MEDIA_MASTER_KEY_ID = "new"
+
+    out, _ = _call("rotate_media_master_key")
+    assert "re-wrapped 3, already current 0, failed 0" in out
+    out, _ = _call("rotate_media_master_key")
+    assert "re-wrapped 0, already current 3, failed 0" in out
+
+    settings.MEDIA_MASTER_KEYS = f"new:{base64.b64encode(new).decode()}"  # the old key is retired
+    video = Video.objects.get(pk=video.pk)
+    assert {r["key"]["master_key_id"] for r in video.renditions} == {"new"}
+    assert {r["height"]: video.rendition_key(r) for r in video.renditions} == raws

@@ -22,7 +22,7 @@ from config.handlers import lean_paths_application
 from media_pipeline.models import KeyAccess
 from memberships.models import PlaybackSession
 
-from .playback_support import content_key, lesson_with_video
+from .playback_support import lesson_with_video, rendition_key_of
 from .test_playback import _protected_urls, client_for, tampered
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_entitled_learner_gets_the_key_through_the_short_stack(app, gold, gold_l
 
     status, headers, body = wsgi_get(app, key_url, client)
 
-    assert status == 200 and body == content_key()
+    assert status == 200 and body == rendition_key_of(gold_lesson.video, 360)
     assert "no-store" in headers["Cache-Control"] and "private" in headers["Cache-Control"]
     assert headers["X-Content-Type-Options"] == "nosniff"  # security middleware ran
     assert headers["X-Request-ID"]  # so did the request id

@@ -1,5 +1,6 @@
 """Packaging a real (tiny) source into encrypted HLS in private storage."""
 
+import base64
 import subprocess
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from django.core.files.storage import storages
 
 import pytest
 
-from media_pipeline import packaging
+from media_pipeline import keys, packaging
 from media_pipeline import storage as store
 from media_pipeline.ffmpeg import ffmpeg_binary, probe
 from media_pipeline.models import Video, VideoStatus
@@ -70,11 +71,11 @@ def test_media_playlist_is_vod_with_six_second_segments_and_an_explicit_random_i
 
 
 def test_a_stored_segment_does_not_decode_without_the_key_and_does_with_it(ready_video, tmp_path):
-    _rendition, name, _duration, iv = next(segments_of(ready_video))
+    rendition, name, _duration, iv = next(segments_of(ready_video))
     stored = _read(name)
     assert not is_mpeg_ts(stored)
     assert _decodes(stored, tmp_path).returncode != 0
-    clear = decrypt_segment(stored, ready_video.content_key(), iv)
+    clear = decrypt_segment(stored, ready_video.rendition_key(rendition), iv)
     assert is_mpeg_ts(clear)
     assert _decodes(clear, tmp_path).returncode == 0
     with pytest.raises(ValueError):
@@ -93,9 +94,12 @@ def test_no_segment_of_any_video_uses_an_all_zero_iv_and_builds_differ(clips, pr
 def test_each_video_has_its_own_content_key_kept_only_wrapped(clips, private_root):
     first = packaging.package(video_from(clips["h264"]).pk)
     second = packaging.package(video_from(clips["h264"]).pk)
-    assert first.content_key() != second.content_key()
-    assert first.content_key() not in bytes(first.wrapped_key)
-    assert all(first.content_key() not in _read(n) for n in output_names(first))
+    [first_rendition], [second_rendition] = first.renditions, second.renditions
+    key = first.rendition_key(first_rendition)
+    assert key != second.rendition_key(second_rendition)
+    assert first.wrapped_key is None  # no video-wide key: each rendition has its own
+    assert key not in base64.b64decode(first_rendition["key"]["wrapped"])
+    assert all(key not in _read(n) for n in output_names(first))
 
 
 def test_stored_files_carry_their_content_types(ready_video):
@@ -123,6 +127,35 @@ def test_full_ladder_for_a_4k_source_stops_at_1080p(clips, private_root):
         "avc1.640028,mp4a.40.2",
     ]
     assert verify(video).ok
+    _each_rendition_opens_only_with_its_own_key(video)
+
+
+def _each_rendition_opens_only_with_its_own_key(video):
+    """Own random key and IV per rendition: no rendition's key decrypts another's segments."""
+    first_segments = {}
+    for rendition, name, _duration, iv in segments_of(video):
+        first_segments.setdefault(rendition["height"], (name, iv))
+    heights = sorted(first_segments)
+    raw = {h: video.rendition_key(_rendition_of(video, h)) for h in heights}
+    assert len(set(raw.values())) == len(heights)
+    assert len({iv for _name, iv in first_segments.values()}) == len(heights)
+    for height, (name, iv) in first_segments.items():
+        stored = _read(name)
+        assert is_mpeg_ts(decrypt_segment(stored, raw[height], iv))
+        for other in heights:
+            if other != height:
+                assert not _opens(stored, raw[other], iv), (other, height)
+
+
+def _rendition_of(video, height):
+    return next(r for r in video.renditions if r["height"] == height)
+
+
+def _opens(data: bytes, key: bytes, iv: str) -> bool:
+    try:
+        return is_mpeg_ts(decrypt_segment(data, key, iv))
+    except ValueError:  # the padding does not even check out
+        return False
 
 
 def test_portrait_phone_video_stays_portrait(clips, private_root, tmp_path):
@@ -133,7 +166,7 @@ def test_portrait_phone_video_stays_portrait(clips, private_root, tmp_path):
     assert rendition["resolution"] == "180x320"
     _r, name, _d, iv = next(segments_of(video))
     segment = tmp_path / "portrait.ts"
-    segment.write_bytes(decrypt_segment(_read(name), video.content_key(), iv))
+    segment.write_bytes(decrypt_segment(_read(name), video.rendition_key(_r), iv))
     info = probe(segment)
     assert (info.width, info.height) == (180, 320) and info.rotation == 0
 
@@ -159,11 +192,11 @@ def test_silent_video_gets_a_silent_aac_track_and_plays(clips, private_root, tmp
     assert video.status == VideoStatus.READY and video.source_audio_codec == ""
     _r, name, _d, iv = next(segments_of(video))
     segment = tmp_path / "silent.ts"
-    segment.write_bytes(decrypt_segment(_read(name), video.content_key(), iv))
+    segment.write_bytes(decrypt_segment(_read(name), video.rendition_key(_r), iv))
     assert probe(segment).audio_codec == "aac"
 
 
-def test_first_playable_is_published_before_the_ladder_with_the_same_key(clips, private_root, monkeypatch):
+def test_first_playable_is_published_before_the_ladder_with_its_own_key(clips, private_root, monkeypatch):
     seen = {}
     real_ladder = packaging._package_ladder
 
@@ -181,6 +214,8 @@ def test_first_playable_is_published_before_the_ladder_with_the_same_key(clips, 
     assert seen["renditions"][0]["codecs"] == "avc1.42c00c,mp4a.40.2"  # the source SPS: ultrafast baseline
     assert any(name.endswith("seg_00000.ts") for name in seen["files"])
     assert video.status == VideoStatus.READY and video.storage_prefix != seen["prefix"]
+    first_key = video.rendition_key(seen["renditions"][0])
+    assert first_key != video.rendition_key(video.renditions[0])
     # The first playable build is gone once the ladder is in place.
     assert all(name.startswith(video.storage_prefix) for name in output_names(video))
 
@@ -220,13 +255,17 @@ def test_one_process_and_per_rung_ladders_give_the_same_renditions(clips, privat
         {k: r[k] for k in ("height", "width", "codecs", "playlist", "segments")} for r in per.renditions
     ]
     assert verify(per).ok and storages["private"].exists(per.storage_prefix + "storyboard.jpg")
+    # One ffmpeg encrypts every rung under one key; each is then moved to its own.
+    assert verify(one).ok
+    _each_rendition_opens_only_with_its_own_key(one)
 
 
 def test_packaging_again_replaces_the_build_and_leaves_nothing_behind(ready_video):
     first_prefix = ready_video.storage_prefix
     again = packaging.package(ready_video.pk)
     assert again.status == VideoStatus.READY and again.storage_prefix != first_prefix
-    assert again.content_key() == ready_video.content_key()
+    # A new build gets new keys.
+    assert again.rendition_key(again.renditions[0]) != ready_video.rendition_key(ready_video.renditions[0])
     assert all(n.startswith(again.storage_prefix) for n in output_names(again))
     assert verify(again).ok
 
@@ -332,3 +371,14 @@ def test_a_video_with_no_progress_for_15_minutes_is_stalled(db):
     assert not video.is_stalled
     Video.objects.filter(pk=video.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
     assert Video.objects.get(pk=video.pk).is_stalled
+
+
+def test_packaging_a_single_key_video_again_gives_each_rendition_its_own_key(ready_video):
+    """The re-package path for videos packaged when every rendition shared one key."""
+    ready_video.set_content_key(keys.new_content_key())
+    ready_video.save()
+    again = packaging.package(ready_video.pk)
+    assert again.status == VideoStatus.READY
+    assert again.wrapped_key is None and again.master_key_id == ""
+    assert all(r.get("key") for r in again.renditions) and again.is_playable
+    assert verify(again).ok

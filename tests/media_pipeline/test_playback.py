@@ -19,7 +19,7 @@ from media_pipeline.models import KeyAccess, VideoStatus
 from media_pipeline.signals import playback_started
 from memberships.models import PlaybackSession
 
-from .playback_support import CAPTION_TEXT, content_key, lesson_with_video
+from .playback_support import CAPTION_TEXT, content_key, lesson_with_video, rendition_key_of
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_entitled_learner_gets_playlists_segments_and_the_key_and_segments_decry
     assert key_response.status_code == 200
     assert key_response["Content-Type"] == "application/octet-stream"
     assert "no-store" in key_response["Cache-Control"]
-    assert key_response.content == content_key()
+    assert key_response.content == rendition_key_of(gold_lesson.video, 720)
     access = KeyAccess.objects.get()
     assert access.allowed and access.user == gold and access.playback_session_id is not None
 
@@ -254,7 +254,8 @@ def test_forged_tokens_are_refused_everywhere(gold, gold_lesson):
     client = client_for(gold)
     urls = _protected_urls(client, gold_lesson)
     for what, url in urls.items():
-        token = re.search(r"/(\d+\.\d+\.\d+\.\d+\.\d+\.[A-Za-z0-9_-]+)/", url).group(1)
+        # Playlist tokens carry five numbers; key tokens six (their rendition too).
+        token = re.search(r"/(\d+(?:\.\d+){4,5}\.[A-Za-z0-9_-]+)/", url).group(1)
         payload, sig = token.rsplit(".", 1)
         forged = [
             url.replace(token, f"{payload}.{tampered(sig)}"),  # tampered signature
@@ -411,11 +412,13 @@ def test_raw_storage_paths_of_output_keys_and_sources_are_never_served(gold, gol
     expires = signing.expiry_in(600)
     source_sig = signing.file_signature(source, expires)
     assert Client().get(f"/video/f/{expires}/{source_sig}/{source}").status_code == 403
-    # The key exists only wrapped; its raw bytes are in no file under private storage.
+    # The keys exist only wrapped; their raw bytes are in no file under private storage.
+    raw_keys = [content_key(), *(rendition_key_of(video, r["height"]) for r in video.renditions)]
     for root, _dirs, files in __import__("os").walk(storage.location):
         for file_name in files:
             with open(f"{root}/{file_name}", "rb") as fh:
-                assert content_key() not in fh.read(), file_name
+                data = fh.read()
+                assert not any(key in data for key in raw_keys), file_name
 
 
 # -- devices --------------------------------------------------------------------------------------
@@ -452,7 +455,7 @@ def test_a_refresh_after_a_long_pause_keeps_playing(gold, gold_lesson):
     assert response.status_code == 200
     data = response.json()
     media = get_text(client, media_url(data["master_url"], 360))
-    assert client.get(key_url_of(media)).content == content_key()
+    assert client.get(key_url_of(media)).content == rendition_key_of(gold_lesson.video, 360)
 
 
 def test_key_requests_are_rate_limited(gold, gold_lesson, settings):
