@@ -3,11 +3,14 @@
 The player reports the media ranges it actually played since its last beat. The server
 merges them into `LessonProgress.watched_ranges` and completes the lesson when they
 cover at least 90 % of the video's duration (taken from the Video, never from the
-client). Three things can never count, unlike in playhead-based LMSs:
+client). Four things can never count, unlike in playhead-based LMSs:
 
+- beats from a playback session that never fetched this video's key: nothing can have
+  played without it (the key endpoint logs each key it gives per playback session);
 - seeking to the end: a jump adds no watched range, only a new position;
 - claiming more than the player's top speed (2×) allows in the wall-clock time since
-  the last accepted beat (plus a small tolerance, granted once rather than per beat,
+  the last accepted beat, and never since before that session's first key fetch, when
+  streaming really began (plus a small tolerance, granted once rather than per beat,
   so beating very often buys nothing);
 - replaying a beat: each beat carries a server-signed token bound to the user, the
   lesson, a sequence number and when it was issued; a token whose sequence is not
@@ -31,6 +34,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from media_pipeline.failures import packaging_failed
+from media_pipeline.playback import first_key_fetch
 from memberships import devices, policy
 from memberships.gating import mark_private
 from notifications.inbox import notify
@@ -183,6 +188,13 @@ def lesson_has_required_quiz(lesson: LessonPage) -> bool:
     return False
 
 
+def needs_watching(lesson: LessonPage) -> bool:
+    """True when the lesson completes by watching its video. A lesson whose video failed
+    to package (nothing of it can ever play) completes by "Mark as done" instead, so no
+    learner, and no course, is stranded on it."""
+    return bool(lesson.video_id) and not packaging_failed(lesson.video)
+
+
 # ---------------------------------------------------------------------------- heartbeat
 
 
@@ -222,11 +234,19 @@ def record_heartbeat(
     position = _number(position if position is not None else 0, "position")
     if not isinstance(device, str) or not device.strip() or len(device) > 100:
         raise HeartbeatError(400, "bad_input", "device must be the player's device id.")
-    if devices.touch(user, device) is None:
+    session = devices.touch(user, device)
+    if session is None:
         raise HeartbeatError(
             403,
             "device_limit",
             "Playback stopped on this device because your plan's device limit was reached.",
+        )
+    streaming_since = first_key_fetch(session.pk, lesson.video_id) if lesson.video_id else None
+    if streaming_since is None:
+        raise HeartbeatError(
+            409,
+            "not_streaming",
+            "Nothing of this video has been streamed on this device yet, so there is no progress to record.",
         )
     duration = video_duration(lesson)
     course = lesson.course
@@ -240,7 +260,7 @@ def record_heartbeat(
                 "This heartbeat was already received.",
                 next_token(user, lesson, progress, now),
             )
-        anchor = max(t for t in (progress.speed_anchor_at, issued_at) if t is not None)
+        anchor = max(t for t in (progress.speed_anchor_at, issued_at, streaming_since) if t is not None)
         elapsed = (now - anchor).total_seconds()
         claimed = covered_seconds(merge_ranges(new_ranges, duration))
         if claimed > TOP_SPEED * elapsed + TOLERANCE_SECONDS:
@@ -432,7 +452,8 @@ def lesson_page_context(request, lesson: LessonPage) -> dict:
         lesson_complete=complete,
         lesson_percent=100 if complete and not lesson.video_id else percent_watched(progress),
         has_required_quiz=has_quiz,
-        can_mark_done=not complete and not lesson.video_id and not has_quiz,
+        video_failed=bool(lesson.video_id) and not needs_watching(lesson),
+        can_mark_done=not complete and not needs_watching(lesson) and not has_quiz,
         mark_done_url=reverse("learning:lesson_complete", args=[lesson.pk]),
     )
     return context

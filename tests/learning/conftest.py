@@ -1,5 +1,5 @@
 """Fixtures for learning: courses with video and reading lessons, a clock the heartbeat
-service is driven with, and a learner's open playback device."""
+service is driven with, a learner's open playback device and its key fetches."""
 
 import json
 import uuid
@@ -9,7 +9,9 @@ from django.utils import timezone
 
 import pytest
 
+from media_pipeline import playback
 from memberships import devices
+from memberships.models import PlaybackSession
 
 from ..factories import CoursePageFactory, LessonPageFactory, ModulePageFactory, VideoFactory
 
@@ -84,6 +86,22 @@ def reading_course(parent, lessons: int = 3, *, title="Reading course", **course
 def video_lesson(catalog):
     course, lessons = video_course(catalog, lessons=2)
     return lessons[0]
+
+
+def key_fetched(user, lesson, device=DEVICE) -> None:
+    """The row the key endpoint logs when it gives the device's open playback session a
+    key of the lesson's video (none when the session was ended: the endpoint refuses)."""
+    session = PlaybackSession.objects.filter(user=user, device_id=device, ended_at__isnull=True).first()
+    if session is not None:
+        playback.log_key_request(
+            video_id=lesson.video_id,
+            user_id=user.pk,
+            playback_session_id=session.pk,
+            allowed=True,
+            reason="",
+            ip_address=None,
+            user_agent="",
+        )
 
 
 @pytest.fixture

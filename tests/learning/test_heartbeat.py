@@ -12,17 +12,18 @@ from learning.models import LessonProgress
 from learning.progress import HeartbeatError, issue_token, merge_ranges, record_heartbeat
 from learning.signals import lesson_completed
 
-from .conftest import DEVICE, VIDEO_SECONDS
+from .conftest import DEVICE, VIDEO_SECONDS, key_fetched
 
 pytestmark = pytest.mark.django_db
 
 
 class Player:
-    """Plays like the real player: keeps the last token, sends what it played."""
+    """Plays like the real player: keeps the last token, fetches the key, sends what it played."""
 
     def __init__(self, user, lesson, clock, device=DEVICE):
         self.user, self.lesson, self.clock, self.device = user, lesson, clock, device
         self.token = issue_token(user, lesson, 0, now=clock.now)  # the page's token
+        key_fetched(user, lesson, device)
 
     def beat(self, ranges, position=None, *, after: float, token=None):
         self.clock.advance(after)

@@ -11,7 +11,7 @@ import pytest
 
 from learning.models import Enrollment, LessonProgress
 
-from .conftest import DEVICE, reading_course, video_course
+from .conftest import DEVICE, key_fetched, reading_course, video_course
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def learner_client(learner, playing):
 def test_a_beat_is_accepted_and_returns_the_next_token(learner_client, video_lesson, learner):
     token, url = page_token(learner_client, video_lesson)
     assert url == reverse("learning:heartbeat", args=[video_lesson.pk])
+    key_fetched(learner, video_lesson)
     response = post_beat(learner_client, url, {"token": token, "ranges": [], "position": 3, "device": DEVICE})
     assert response.status_code == 200, response.content
     body = response.json()
@@ -141,13 +142,15 @@ class TestCsrf:
         response = post_beat(strict, url, {"token": token, "ranges": [], "position": 0, "device": DEVICE})
         assert response.status_code == 403 and response.json()["error"]["code"] == "csrf"
 
-    def test_csrf_in_the_body_is_accepted(self, strict, video_lesson):
+    def test_csrf_in_the_body_is_accepted(self, strict, video_lesson, learner):
+        key_fetched(learner, video_lesson)
         csrf = self._csrf(strict, video_lesson)
         token, url = page_token(strict, video_lesson)
         payload = {"token": token, "ranges": [], "position": 0, "device": DEVICE, "csrf": csrf}
         assert post_beat(strict, url, payload).status_code == 200
 
-    def test_csrf_in_the_header_is_accepted(self, strict, video_lesson):
+    def test_csrf_in_the_header_is_accepted(self, strict, video_lesson, learner):
+        key_fetched(learner, video_lesson)
         csrf = self._csrf(strict, video_lesson)
         token, url = page_token(strict, video_lesson)
         payload = {"token": token, "ranges": [], "position": 0, "device": DEVICE}
@@ -159,6 +162,7 @@ def test_a_watched_lesson_completes_through_the_endpoint(learner_client, catalog
     from datetime import timedelta
 
     course, (lesson,) = video_course(catalog, lessons=1, title="One clip")
+    key_fetched(learner, lesson)
     start = timezone.now()
     moments = iter(start + timedelta(seconds=15 * n) for n in range(1, 20))
     token, url = page_token(learner_client, lesson)
