@@ -50,7 +50,8 @@ def _readable(instance: models.Model, field: models.Field) -> str:
         return f"{Decimal(value):.{field.decimal_places}f}"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return str(value)
+    # A browser posts a textarea's line breaks as CRLF: the same text, not a change.
+    return str(value).replace("\r\n", "\n")
 
 
 def _fields(model: type[models.Model], names: list[str] | None):
