@@ -25,7 +25,13 @@ from memberships.gating import mark_private, render_teaser
 from . import dashboard as dashboard_service
 from .enrollment import EnrollmentRefused, enroll
 from .models import CoursePage, EbookPage, LessonPage
-from .progress import HeartbeatError, complete_lesson, lesson_has_required_quiz, record_heartbeat
+from .progress import (
+    HeartbeatError,
+    complete_lesson,
+    lesson_has_required_quiz,
+    needs_watching,
+    record_heartbeat,
+)
 
 MAX_BEAT_BYTES = 16 * 1024
 
@@ -160,15 +166,18 @@ def heartbeat(request, lesson_id: int):
 
 @require_POST
 def mark_lesson_done(request, lesson_id: int):
-    """The "Mark as done" button of a lesson without video and without a required quiz."""
-    lesson = get_object_or_404(LessonPage.objects.live().select_related("required_tier"), pk=lesson_id)
+    """The "Mark as done" button of a lesson without a video to watch (none, or one whose
+    packaging failed) and without a required quiz."""
+    lesson = get_object_or_404(
+        LessonPage.objects.live().select_related("required_tier", "video"), pk=lesson_id
+    )
     if not request.user.is_authenticated:
         return redirect_to_login(lesson.url)
     mark_private(request)
     decision = policy.can_view(request.user, lesson)
     if not decision:
         return render_teaser(request, lesson, decision)
-    if lesson.video_id:
+    if needs_watching(lesson):
         messages.error(request, _("This lesson completes when you have watched its video."))
     elif lesson_has_required_quiz(lesson):
         messages.error(request, _("This lesson completes when you pass its quiz."))

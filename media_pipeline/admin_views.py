@@ -21,6 +21,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from audit.changes import log_change
 from memberships.gating import mark_private
 
+from .failures import replacement_failed
 from .models import Video, VideoStatus
 from .tasks import queue_packaging
 
@@ -28,14 +29,23 @@ ACTIVE = {VideoStatus.QUEUED, VideoStatus.PROCESSING}
 
 
 def status_payload(video: Video) -> dict:
-    """What the admin's progress bar shows (JSON for the poller, context for templates)."""
+    """What the admin's progress bar shows (JSON for the poller, context for templates).
+
+    `state` is the status the badge shows: a failed replacement of a video that still
+    streams its previous version is "live", not "failed", and says so."""
+    replaced_failed = replacement_failed(video)
     return {
         "id": video.pk,
         "status": video.status,
-        "status_label": video.get_status_display(),
+        "state": "live" if replaced_failed else video.status,
+        "status_label": _("Live: previous version") if replaced_failed else video.get_status_display(),
         "progress": video.progress,
         "stage": video.stage,
-        "error": video.error_message,
+        "error": (
+            _("Replacement failed: %(reason)s") % {"reason": video.error_message}
+            if replaced_failed
+            else video.error_message
+        ),
         "playable": video.is_playable,
         "active": video.status in ACTIVE,
         "renditions": [f"{r['height']}p" for r in video.renditions],

@@ -139,8 +139,18 @@ def delete_prefix(prefix: str, storage: Storage | None = None) -> int:
 
 
 def delete_name(name: str, storage: Storage | None = None) -> None:
-    if name:
-        (storage or private_storage()).delete(name)
+    """Delete one stored file; on local disk its folder goes too once it is empty (a
+    failed upload's `video-sources/<id>/` would otherwise stay behind, empty)."""
+    if not name:
+        return
+    storage = storage or private_storage()
+    storage.delete(name)
+    folder = os.path.dirname(name)
+    if folder and not _is_s3(storage):
+        try:
+            os.rmdir(storage.path(folder))
+        except (OSError, NotImplementedError):
+            pass  # not empty (another version is still there), gone, or not on disk
 
 
 @contextmanager

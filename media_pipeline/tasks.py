@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_q.brokers.orm import ORM
 from django_q.tasks import async_task
 
+from .failures import tell_course_team
 from .models import Video, VideoStatus
 from .packaging import package
 
@@ -52,10 +53,14 @@ def enqueue(video_id: int, **options) -> str:
 
 
 def package_video_task(video_id: int) -> str:
-    """The job: package the video; returns its final status for the task log."""
+    """The job: package the video; returns its final status for the task log. A video
+    that failed for good while published lessons show it is reported to their team."""
     if not Video.objects.filter(pk=video_id).exists():
         return "deleted"
-    return package(video_id).status
+    try:
+        return package(video_id).status
+    finally:
+        tell_course_team(video_id)
 
 
 def packaging_finished(task) -> None:
@@ -63,9 +68,13 @@ def packaging_finished(task) -> None:
     so the editor sees a reason and can package again instead of a bar stuck forever."""
     if task.success or not task.args:
         return
-    Video.objects.filter(pk=task.args[0], status__in=[VideoStatus.QUEUED, VideoStatus.PROCESSING]).update(
+    failed = Video.objects.filter(
+        pk=task.args[0], status__in=[VideoStatus.QUEUED, VideoStatus.PROCESSING]
+    ).update(
         status=VideoStatus.FAILED,
         stage="Failed",
         error_message="Packaging stopped before it finished (time limit or worker crash). Use “Package again”.",
         updated_at=timezone.now(),
     )
+    if failed:
+        tell_course_team(task.args[0])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -70,7 +71,27 @@ def _duration(video: Video) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+class _ChooserStatusMixin:
+    """The lesson's video chooser shows each video's status, so an editor sees a failed
+    (or still processing) video before choosing it; publishing a lesson with a failed
+    one is refused by the lesson form."""
+
+    @property
+    def columns(self):
+        return [*super().columns, StatusColumn("status", label=_("Status"))]
+
+
+class VideoChooseView(_ChooserStatusMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class VideoChooseResultsView(_ChooserStatusMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
 class VideoChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = VideoChooseView
+    choose_results_view_class = VideoChooseResultsView
     create_view_class = admin_views.VideoChooserCreateView
     form_fields = ["title", "source"]
     create_action_label = _("Upload")

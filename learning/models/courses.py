@@ -23,6 +23,7 @@ from wagtail.snippets.models import register_snippet
 from home.blocks import BodyBlock, DownloadBlock
 from home.models import IndexPage
 from home.panels import tabs
+from learning.forms import LessonPageForm
 from quizzes.blocks import LessonBodyBlock
 
 # The lesson fields the outline, navigation and policy need (kept light: no body).
@@ -262,6 +263,7 @@ class LessonPage(Page):
     parent_page_types = ["learning.ModulePage"]
     subpage_types = []
     template = "pages/lesson_page.html"
+    base_form_class = LessonPageForm
 
     content_panels = [
         *Page.content_panels,

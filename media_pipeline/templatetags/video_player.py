@@ -12,6 +12,7 @@ from django.urls import reverse
 from memberships import policy
 
 from .. import playback, signing
+from ..failures import failed_refusal, packaging_failed
 
 register = template.Library()
 
@@ -29,6 +30,10 @@ def video_player_state(context, page) -> dict | None:
         state.update(state="refused", refusal=playback.refusal_for_decision(user, page, decision))
     elif not user.is_authenticated:
         state.update(state="refused", refusal=playback.refusal_for_decision(user, page, _login_needed()))
+    elif packaging_failed(video):
+        # Never "still being prepared" for a video that will not be: the lesson can be
+        # marked done instead (learning.progress.needs_watching).
+        state.update(state="failed", refusal=failed_refusal())
     elif not video.is_playable:
         state.update(state="not_ready", refusal=playback.not_ready())
     else:

@@ -6,7 +6,7 @@
   var INTERVAL_MS = 2000;
 
   function render(el, s) {
-    el.className = "video-status video-status--" + s.status;
+    el.className = "video-status video-status--" + (s.state || s.status);
     el.dataset.active = s.active ? "true" : "false";
     el.querySelector("[data-video-status-badge]").textContent = s.status_label;
     var bar = el.querySelector("[data-video-status-bar]");
