@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import ListingButton
+from wagtail.admin.widgets.button import Button
 from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
@@ -79,11 +79,12 @@ class UserIndexView(WagtailUserIndexView):
     reset_mfa_url_name = None
 
     def get_list_more_buttons(self, instance):
+        # In the row's "More" menu beside Edit and Delete: a rare action, not a headline.
         buttons = super().get_list_more_buttons(instance)
         user = self.request.user
         if user.is_superuser and instance.pk != user.pk and instance.pk in self._users_with_mfa:
             buttons.append(
-                ListingButton(
+                Button(
                     _("Reset two-factor authentication"),
                     url=reverse(self.reset_mfa_url_name, args=[instance.pk]),
                     icon_name="key",
