@@ -33,4 +33,4 @@ class Command(DjangoQCommand):
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(0)
+        os._exit(0 if cluster.sentinel.exitcode == 0 else 1)  # a crashed sentinel is a failure
