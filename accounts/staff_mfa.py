@@ -93,6 +93,8 @@ def reset_mfa(user: AbstractBaseUser, *, by: AbstractBaseUser, request: HttpRequ
     `authenticator_removed` is sent for each, as when the owner removes one. Returns how
     many were removed."""
     authenticators = list(Authenticator.objects.filter(user_id=user.pk))
+    if not authenticators:
+        return 0
     for authenticator in authenticators:
         authenticator.delete()
     log(
@@ -120,7 +122,7 @@ class StaffMFAAdapter(DefaultMFAAdapter):
         **DefaultMFAAdapter.error_messages,
         "cannot_delete_authenticator": _(
             "Your account can open the admin, so it must keep two-factor authentication. "
-            "To move it to a new device, ask an administrator to reset it."
+            "Add a security key first, or ask an administrator to reset it."
         ),
     }
 
