@@ -169,3 +169,28 @@ def test_key_requests_are_still_rate_limited(app, gold, gold_lesson, settings):
     key_url = _protected_urls(client, gold_lesson)["key"]
     codes = [wsgi_get(app, key_url, client)[0] for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_a_rendition_above_the_viewers_tier_is_refused_through_the_short_stack(app, bronze, catalog):
+    from media_pipeline import playback
+
+    lesson = lesson_with_video(catalog, heights=(360, 720, 1080))
+    client = client_for(bronze)
+    key_url = _protected_urls(client, lesson)["key"]
+    token = playback.read_token("key", key_url.split("/")[3])
+    assert wsgi_get(app, key_url, client)[0] == 200  # Bronze's own 360p key
+    above = playback.make_token(
+        "key",
+        user_id=token.user_id,
+        session_id=token.session_id,
+        video_id=token.video_id,
+        lesson_id=token.lesson_id,
+        rendition=1080,
+        ttl=600,
+    )
+
+    status, headers, body = wsgi_get(app, f"/video/key/{above}/", client)
+
+    assert (status, error_code(body)) == (403, "quality_not_in_plan")
+    assert "no-store" in headers["Cache-Control"]
+    assert KeyAccess.objects.filter(allowed=False, reason="quality_not_in_plan").count() == 1
