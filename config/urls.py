@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),  # beside allauth's: the MFA set-up's "continue"
+    path("accounts/", include("challenges.urls")),  # /accounts/altcha/challenge/
     path("accounts/", include("allauth.urls")),
     path("search/", search_views.search, name="search"),
     path("membership/", include("memberships.urls")),

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "demo",
+    "challenges",
+    "account_notices",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -239,6 +241,27 @@ if GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET:
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
+# --- Bot check on sign-up and password reset (challenges/) ------------------------------
+# A self-hosted ALTCHA proof of work unless both Turnstile keys are set.
+ACCOUNT_FORMS = {
+    "signup": "accounts.allauth_forms.SignupForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+}
+# Signs ALTCHA challenges; empty means derived from SECRET_KEY.
+ALTCHA_HMAC_KEY = env("ALTCHA_HMAC_KEY", default="")
+# PBKDF2 rounds per try (about 256 tries per solve): a second or so in a browser.
+ALTCHA_COST = env.int("ALTCHA_COST", default=5000)
+ALTCHA_EXPIRY_SECONDS = env.int("ALTCHA_EXPIRY_SECONDS", default=20 * 60)
+TURNSTILE_SITE_KEY = env("TURNSTILE_SITE_KEY", default="")
+TURNSTILE_SECRET_KEY = env("TURNSTILE_SECRET_KEY", default="")
+TURNSTILE_VERIFY_URL = env(
+    "TURNSTILE_VERIFY_URL", default="https://challenges.cloudflare.com/turnstile/v0/siteverify"
+)
+# --- Account emails (account_notices/) -----------------------------------------------------
+# allauth's messages, its security notifications, new sign-ins and lockouts all go through
+# notifications.mail (accounts.adapters.AccountAdapter.send_mail).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+
 # --- Login lockout (accounts/lockout.py over django-axes) and the client's address --------
 # Proxies whose X-Forwarded-For we believe (addresses or CIDR networks; "unix" for a Unix
 # socket). None by default: behind deploy/nginx.conf set TRUSTED_PROXIES=127.0.0.1.
@@ -283,6 +306,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # npm packages we serve ourselves (package.json): {% static "vendor/hls.js/hls.min.js" %}
     ("vendor/hls.js", BASE_DIR / "node_modules" / "hls.js" / "dist"),
+    ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist"),
 ]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))

@@ -34,3 +34,6 @@ BACKUP_ENCRYPTION_KEY = BACKUP_ENCRYPTION_KEY or "bGVjdGVybi1ERVYtT05MWS1iYWNrdX
 BACKUP_DIR = Path(tempfile.mkdtemp(prefix="lectern-test-backups-"))
 BACKUP_S3_BUCKET = ""
 ADMINS = []
+
+# Bot check: a cheap ALTCHA proof of work, so tests can solve it with the python library.
+ALTCHA_COST = 10

@@ -10,6 +10,7 @@ from analytics import recording
 from analytics.models import Event, EventKind
 from learning.models import LessonPage
 
+from ..challenges.solving import solved_bot_check
 from .conftest import BROWSER
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +156,7 @@ def test_sign_up_records_a_registration(browser_client, home):
             "full_name": "Nga New",
             "password1": "a-long-passphrase-42",
             "password2": "a-long-passphrase-42",
+            **solved_bot_check(browser_client),
         },
         HTTP_USER_AGENT=BROWSER,
     )
