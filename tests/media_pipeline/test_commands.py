@@ -145,3 +145,27 @@ def test_rotate_media_master_key_rewraps_every_renditions_own_key(settings, db):
     video = Video.objects.get(pk=video.pk)
     assert {r["key"]["master_key_id"] for r in video.renditions} == {"new"}
     assert {r["height"]: video.rendition_key(r) for r in video.renditions} == raws
+
+
+def test_repackage_single_key_videos_gives_each_rendition_its_own_key(clips, private_root):
+    """The migration path for videos packaged when every rendition shared one key."""
+    from media_pipeline.verify import verify
+
+    video = packaging.package(video_from(clips["h264"]).pk)
+    single = keys.new_content_key()
+    video.set_content_key(single)
+    video.renditions = [{k: v for k, v in r.items() if k != "key"} for r in video.renditions]
+    video.save()
+
+    out, _ = _call("repackage_single_key_videos", "--dry-run")
+    assert "would package again 1, skipped 0, failed 0" in out
+    out, _ = _call("repackage_single_key_videos")
+    assert "packaged again 1, skipped 0, failed 0" in out
+
+    video = Video.objects.get(pk=video.pk)
+    assert video.status == VideoStatus.READY and video.wrapped_key is None
+    assert all(r.get("key") for r in video.renditions)
+    assert all(video.rendition_key(r) != single for r in video.renditions)
+    assert verify(video).ok
+    out, _ = _call("repackage_single_key_videos")
+    assert "packaged again 0" in out
