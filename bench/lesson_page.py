@@ -26,6 +26,7 @@ DEVICE = "bench-device"
 def _build():
     from learning.enrollment import enroll
     from learning.progress import complete_lesson
+    from media_pipeline import playback
     from memberships import devices, subscriptions
     from memberships.defaults import seed_default_tiers
     from memberships.models import Tier
@@ -62,7 +63,17 @@ def _build():
         enroll(member, course)
     for lesson in steps[:3]:
         complete_lesson(member, lesson)
-    devices.start_playback(member, DEVICE)
+    session = devices.start_playback(member, DEVICE).session
+    # The key the player fetches before it plays: heartbeats count only after it.
+    playback.log_key_request(
+        video_id=gold.video_id,
+        user_id=member.pk,
+        playback_session_id=session.pk,
+        allowed=True,
+        reason="",
+        ip_address=None,
+        user_agent="",
+    )
     return public, gold, steps[3], member
 
 
