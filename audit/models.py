@@ -20,6 +20,7 @@ class SecurityEventKind(models.TextChoices):
     MFA_ADDED = "mfa_added", _("Authenticator added")
     MFA_REMOVED = "mfa_removed", _("Authenticator removed")
     MFA_RESET = "mfa_reset", _("Authenticator reset")
+    MFA_FAILED = "mfa_failed", _("Second-factor code refused")
 
 
 class SecurityEvent(models.Model):

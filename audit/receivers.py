@@ -59,6 +59,17 @@ def _on_authenticator(kind):
     return receiver
 
 
+def on_mfa_failed(sender, request, user, authenticator, reauthentication=False, **kwargs):
+    # The password was right: a wrong code is a stronger hint than a wrong password.
+    record(
+        Kind.MFA_FAILED,
+        request=request,
+        user=user,
+        authenticator=authenticator.type,
+        reauthentication=bool(reauthentication),
+    )
+
+
 RECEIVERS = [
     (user_logged_in, on_logged_in),
     (user_logged_out, on_logged_out),
@@ -70,6 +81,7 @@ RECEIVERS = [
     (mfa_signals.authenticator_added, _on_authenticator(Kind.MFA_ADDED)),
     (mfa_signals.authenticator_removed, _on_authenticator(Kind.MFA_REMOVED)),
     (mfa_signals.authenticator_reset, _on_authenticator(Kind.MFA_RESET)),
+    (mfa_signals.authentication_failed, on_mfa_failed),
 ]
 
 

@@ -15,7 +15,7 @@ from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP
 from django_q.models import Schedule
 
 from audit.models import SecurityEvent, SecurityEventKind
@@ -122,6 +122,26 @@ def test_adding_an_authenticator_is_recorded(client, home, learner, django_captu
         (learner, "totp"),
         (learner, "recovery_codes"),
     }
+
+
+def test_a_wrong_second_factor_code_after_the_right_password_is_recorded(home, learner):
+    secret = pyotp.random_base32()
+    TOTP.activate(learner, secret)
+    totp, now = pyotp.TOTP(secret), time.time()
+    valid = {totp.at(now + drift * 30) for drift in (-2, -1, 0, 1, 2)}
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in valid)
+    response, client = _sign_in(learner.email, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    assert response.status_code == 200  # the code form again, with an error
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.MFA_FAILED)
+    assert (event.user, event.client_address, event.data["authenticator"]) == (
+        learner,
+        "198.51.100.7",
+        "totp",
+    )
+    assert not SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN).exists()
 
 
 def test_events_older_than_the_retention_period_are_deleted(learner, settings):
