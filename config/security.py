@@ -22,6 +22,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     every public policy (so an inline script without the response's nonce never runs,
     even on a page that has none of its own)."""
 
+    def process_response(self, request, response):
+        # Wagtail previews a page by running the whole middleware chain on a made-up
+        # request for the page's public URL (`is_dummy`). That response is shown inside
+        # the admin view that asked for it, whose own (admin) policy must be the one sent.
+        if getattr(request, "is_dummy", False):
+            return response
+        return super().process_response(request, response)
+
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if report_only or parts.config is not None:

@@ -71,6 +71,17 @@ def test_the_nonce_in_the_header_is_the_one_templates_get(rf, home):
     assert f'nonce="{nonce[7:-1]}"' in rendered
 
 
+def test_wagtails_preview_of_a_public_page_leaves_the_policy_to_the_admin_view(rf):
+    """The preview panel frames an admin view; a public policy (frame-ancestors 'none')
+    set on Wagtail's made-up request for the page would stop it from showing."""
+    request = rf.get("/courses/some-lesson/")
+    request.is_dummy = True
+    middleware = ContentSecurityPolicyMiddleware(lambda request: None)
+    middleware.process_request(request)
+    response = middleware.process_response(request, HttpResponse("preview"))
+    assert "Content-Security-Policy" not in response
+
+
 def test_admin_gets_its_own_allowances_and_public_pages_never_do(client, admin_user, home):
     client.force_login(admin_user)
     admin = directives(client.get("/admin/")["Content-Security-Policy"])
