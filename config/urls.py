@@ -1,15 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api import errors as api_errors
 from search import views as search_views
 
 urlpatterns = [
+    path("api/v1/", include("api.urls")),
+    # Any other path under /api/ is the API's 404 envelope, never the site's HTML page.
+    re_path(r"^api/", api_errors.not_found),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -757,3 +757,94 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # by a daily job; admin actions stay in Wagtail's own audit log.
 INSTALLED_APPS.insert(INSTALLED_APPS.index("demo"), "audit")
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
+# REST API v1 (api/ holds what every app's API shares; each app owns its serializers and
+# views). Access tokens in the Authorization header; the schema is OpenAPI 3.1.
+from datetime import timedelta  # noqa: E402
+
+from corsheaders.defaults import default_headers  # noqa: E402
+
+INSTALLED_APPS.insert(INSTALLED_APPS.index("demo"), "api")
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+]
+API_RATE_USER = env("API_RATE_USER", default="100/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.AccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.UserThrottle",
+        "api.throttling.AnonThrottle",
+        "api.throttling.ScopeThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": API_RATE_USER,
+        "anon": env("API_RATE_ANON", default="100/min"),
+        "login": env("API_RATE_LOGIN", default="10/min"),
+        "register": env("API_RATE_REGISTER", default="5/hour"),
+        "password_reset": env("API_RATE_PASSWORD_RESET", default="5/hour"),
+        "coupon": env("API_RATE_COUPON", default="10/min"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lectern API",
+    "DESCRIPTION": (
+        "Everything a learner does on Lectern, for apps and integrations. Sign in at "
+        "`/api/v1/auth/login/` for an access token (15 minutes) and a refresh token (7 days, "
+        "rotated on every use); send `Authorization: Bearer <access>`. Every error is "
+        '`{"error": {"code", "message", "details", "request_id"}}`; every list is paginated '
+        "(`count`, `next`, `previous`, `results`, and a `Link` header); POSTs that create accept an "
+        "`Idempotency-Key`. Limits: 100 requests a minute per user, fewer on sign-in, sign-up and "
+        "password reset; a 429 says when to retry in `Retry-After`."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("API_ACCESS_TOKEN_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("API_REFRESH_TOKEN_DAYS", default=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env("API_SIGNING_KEY", default=SECRET_KEY),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+IDEMPOTENCY_TTL = 24 * 60 * 60  # seconds a key's first answer is replayed
+IDEMPOTENCY_WAIT = 10  # seconds a duplicate waits for the first request's answer
+# Other sites' browsers may call the API only from these origins (none by default).
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = True
+CORS_EXPOSE_HEADERS = ["Link", "Retry-After", "X-Request-ID", "Idempotent-Replayed"]
+CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)

@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
+os.environ.setdefault("SECRET_KEY", "test-only-insecure-key-long-enough-for-hs256")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="lectern-test-media-"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="lectern-test-private-"))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "REST API"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the access-token scheme)
+        from .schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

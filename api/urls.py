@@ -1,0 +1,19 @@
+"""`/api/v1/`: each app's API routes, mounted from its own `api_urls` module, plus the
+schema and the docs. An app adds itself to `APP_ROUTES`; nothing else here changes."""
+
+from importlib import import_module
+
+from django.urls import include, path
+
+from .views import DocsView, SchemaView
+
+app_name = "api"
+
+# (URL prefix under /api/v1/, the app module holding `urlpatterns`)
+APP_ROUTES: list[tuple[str, str]] = []
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    *[path(prefix, include(import_module(module))) for prefix, module in APP_ROUTES],
+]
