@@ -54,9 +54,11 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The API's OpenAPI schema must generate with zero warnings and validate as OpenAPI 3.1.
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 BENCH ?=
 bench: install system-deps
