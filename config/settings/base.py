@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "demo",
     "challenges",
     "account_notices",
+    "privacy",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,108 @@
+"""Personal data kept by memberships: subscriptions, orders and payments, playback
+devices (see privacy.registry). Orders stay for accounting (10 years under Vietnamese
+law) with the buyer replaced by a pseudonym."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy.registry import ErasureContext, declare, delete_owned, detach, owned_rows, rows
+
+from .models import Order, PlaybackSession, SubscriptionEvent
+
+
+def _pseudonymise_orders(context: ErasureContext):
+    return Order.objects.filter(user=context.user).update(
+        user=None, email=f"{context.pseudonym}@erased.invalid"
+    )
+
+
+def _subscription_events(user) -> list[dict]:
+    return rows(
+        SubscriptionEvent.objects.filter(subscription__user=user).order_by("pk"),
+        "subscription_id",
+        "action",
+        "note",
+        "at",
+    )
+
+
+def _end_playback(context: ErasureContext):
+    PlaybackSession.objects.filter(user=context.user, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason="account_deleted"
+    )
+    return PlaybackSession.objects.filter(user=context.user).delete()
+
+
+declare(
+    "memberships.Subscription",
+    fields=["user"],
+    purpose=_("Which membership you hold and until when, to open what it includes."),
+    retention=_("While the account exists."),
+    area="subscriptions",
+    export=owned_rows(
+        "memberships.Subscription",
+        "id",
+        "tier__name",
+        "starts_at",
+        "ends_at",
+        "status",
+        "provider",
+        "created_at",
+    ),
+    erase=delete_owned("memberships.Subscription"),
+    on_erasure=_("Deleted (the orders that paid for them stay)."),
+)
+declare(
+    "memberships.SubscriptionEvent",
+    fields=["actor"],
+    purpose=_("What happened to a subscription and which staff member did it."),
+    retention=_("With its subscription."),
+    area="subscriptions",
+    export=_subscription_events,
+    erase=detach("memberships.SubscriptionEvent", owner="actor"),
+    on_erasure=_("A learner's go with their subscriptions; a staff member's actions lose the name."),
+)
+declare(
+    "memberships.Order",
+    fields=["user", "email", "confirmed_by"],
+    purpose=_("What you bought, for how much, and how you paid: accounting records."),
+    retention=_("10 years (accounting law), then deleted."),
+    area="orders",
+    export=owned_rows(
+        "memberships.Order",
+        "reference",
+        "tier__name",
+        "list_price",
+        "discount",
+        "amount",
+        "currency",
+        "provider",
+        "status",
+        "created_at",
+        "paid_at",
+    ),
+    erase=_pseudonymise_orders,
+    on_erasure=_("Kept for accounting; the buyer is replaced by a pseudonym."),
+)
+declare(
+    "memberships.CouponRedemption",
+    fields=["user"],
+    purpose=_("Which coupon an order used, to hold each coupon's limits."),
+    retention=_("With the account."),
+    area="orders",
+    export=owned_rows("memberships.CouponRedemption", "coupon__code", "order__reference", "created_at"),
+    erase=delete_owned("memberships.CouponRedemption"),
+    on_erasure=_("Deleted (the order keeps its discount)."),
+)
+declare(
+    "memberships.PlaybackSession",
+    fields=["user", "user_agent", "ip_address"],
+    purpose=_("The devices playing videos, to hold your plan's device limit."),
+    retention=_("While the account exists."),
+    area="playback",
+    export=owned_rows(
+        "memberships.PlaybackSession", "device_id", "user_agent", "ip_address", "started_at", "ended_at"
+    ),
+    erase=_end_playback,
+    on_erasure=_("Ended at once when you ask to delete the account, then deleted."),
+)
