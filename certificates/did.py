@@ -6,15 +6,15 @@ JsonWebKey, and lists it under assertionMethod: that is what lets a verifier acc
 credential whose JOSE header names `kid` did:web:<host>#key-1.
 """
 
-from . import credentials
+from . import vc_jwt
 from .keys import public_jwk
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://www.w3.org/ns/cid/v1"]
 
 
 def did_document() -> dict:
-    did = credentials.issuer_did()
-    key_id = credentials.key_id()
+    did = vc_jwt.issuer_did()
+    key_id = vc_jwt.key_id()
     return {
         "@context": DID_CONTEXTS,
         "id": did,
@@ -23,7 +23,7 @@ def did_document() -> dict:
                 "id": key_id,
                 "type": "JsonWebKey",
                 "controller": did,
-                "publicKeyJwk": public_jwk(credentials.signing_key().public_key()),
+                "publicKeyJwk": public_jwk(vc_jwt.signing_key().public_key()),
             }
         ],
         "assertionMethod": [key_id],

@@ -15,9 +15,11 @@ import secrets
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db.models import Max, Min
 from django.urls import reverse
 
-from . import credentials
+from . import vc_jwt
+from .models import Certificate
 
 LIST_SIZE = 131_072
 STATUS_PURPOSE = "revocation"
@@ -79,8 +81,6 @@ def bit_is_set(bitstring: bytes, position: int) -> bool:
 
 
 def highest_list_number() -> int:
-    from .models import Certificate
-
     top = (
         Certificate.objects.order_by("-status_list_index").values_list("status_list_index", flat=True).first()
     )
@@ -88,8 +88,6 @@ def highest_list_number() -> int:
 
 
 def revoked_positions(list_number: int) -> list[int]:
-    from .models import Certificate
-
     start = (list_number - 1) * LIST_SIZE
     indices = Certificate.objects.revoked().filter(
         status_list_index__gte=start, status_list_index__lt=start + LIST_SIZE
@@ -101,10 +99,6 @@ def _changed_at(list_number: int) -> datetime:
     """When the list last changed (its latest revocation, else its first issue): a stable
     validFrom, so the signed list stays byte-identical between changes and never carries
     a "not before" in the future of a verifier whose clock runs a little slow."""
-    from django.db.models import Max, Min
-
-    from .models import Certificate
-
     start = (list_number - 1) * LIST_SIZE
     in_list = Certificate.objects.filter(
         status_list_index__gte=start, status_list_index__lt=start + LIST_SIZE
@@ -116,11 +110,11 @@ def _changed_at(list_number: int) -> datetime:
 def status_list_credential(list_number: int) -> dict:
     url = list_url(list_number)
     return {
-        "@context": [credentials.VC_CONTEXT],
+        "@context": [vc_jwt.VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": credentials.issuer_did(),
-        "validFrom": credentials.iso_datetime(_changed_at(list_number)),
+        "issuer": vc_jwt.issuer_did(),
+        "validFrom": vc_jwt.iso_datetime(_changed_at(list_number)),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
@@ -131,4 +125,4 @@ def status_list_credential(list_number: int) -> dict:
 
 
 def signed_status_list(list_number: int) -> str:
-    return credentials.sign_credential(status_list_credential(list_number))
+    return vc_jwt.sign_credential(status_list_credential(list_number))

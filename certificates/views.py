@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from documents.serving import serve_protected
+from learning.models import CoursePage
 from memberships import policy
 from memberships.gating import mark_private
 
-from . import credentials, did, status_list
+from . import credentials, did, status_list, vc_jwt
 from .forms import VerifyForm
 from .issuing import normalize_number
 from .models import Certificate
@@ -111,7 +112,7 @@ def download_credential(request, number: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     certificate = _own_certificate(request, number)
-    response = HttpResponse(credentials.signed_credential(certificate), content_type=credentials.MEDIA_TYPE)
+    response = HttpResponse(credentials.signed_credential(certificate), content_type=vc_jwt.MEDIA_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{certificate.number}.jwt"
     )
@@ -138,13 +139,11 @@ def status_list_credential(request, list_number: int):
     if list_number < 1 or list_number > status_list.highest_list_number():
         raise Http404("No such status list.")
     token = status_list.signed_status_list(list_number)
-    return _public(HttpResponse(token, content_type=credentials.MEDIA_TYPE), STATUS_LIST_CACHE_SECONDS)
+    return _public(HttpResponse(token, content_type=vc_jwt.MEDIA_TYPE), STATUS_LIST_CACHE_SECONDS)
 
 
 @require_GET
 def achievement(request, course_id: int):
     """An achievement's id is a URL: send people to the course it stands for."""
-    from learning.models import CoursePage
-
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     return redirect(course.url)

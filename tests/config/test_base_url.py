@@ -20,7 +20,7 @@ SHOW_LINKS = """
 import json, django
 django.setup()
 from django.conf import settings
-from certificates.credentials import issuer_did
+from certificates.vc_jwt import issuer_did
 from certificates.models import Certificate
 from certificates.status_list import list_url
 print(json.dumps({
