@@ -23,7 +23,7 @@ from wagtail.admin.widgets.button import ListingButton
 
 from audit.changes import log_change, snapshot
 
-from .models import Coupon, CouponKind, Order, OrderStatus
+from .models import Coupon, CouponKind, Order, OrderStatus, ReconciliationMismatch
 from .money import format_money
 from .payments import manual_provider
 from .payments.orders import OrderError
@@ -259,3 +259,53 @@ class CouponViewSet(ModelViewSet):
                 primary=lambda c: c.active,
             ),
         ]
+
+
+class ReconciliationMismatchViewSet(ModelViewSet):
+    """What the daily reconciliation found: read here, dealt with at the provider."""
+
+    model = ReconciliationMismatch
+    icon = "warning"
+    menu_label = gettext_lazy("Reconciliation")
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = []
+    list_per_page = 50
+    search_fields = ["reference", "detail"]
+    list_filter = ["provider", "kind", "day"]
+    inspect_view_fields = [
+        "day",
+        "provider",
+        "reference",
+        "order",
+        "kind",
+        "our_amount",
+        "provider_amount",
+        "detail",
+        "found_at",
+    ]
+
+    @cached_property
+    def list_display(self):
+        return [
+            DateColumn("day", label=_("Day"), sort_key="day"),
+            "provider",
+            "reference",
+            StatusTagColumn("kind", label=_("Difference"), accessor="get_kind_display", sort_key="kind"),
+            Column("our_amount", label=_("Ours"), accessor=_optional_vnd("our_amount")),
+            Column("provider_amount", label=_("Provider's"), accessor=_optional_vnd("provider_amount")),
+            "detail",
+        ]
+
+    def get_permissions_to_register(self):
+        return super().get_permissions_to_register().filter(codename="view_reconciliationmismatch")
+
+
+def _optional_vnd(field):
+    def show(mismatch):
+        value = getattr(mismatch, field)
+        currency = mismatch.order.currency if mismatch.order_id else "VND"
+        return format_money(value, currency) if value is not None else "—"
+
+    return show

@@ -17,6 +17,12 @@ SCHEDULES = [
         "func": "memberships.tasks.remind_expiring_subscriptions",
         "cron": "0 9 * * *",  # 09:00 daily, when people read mail
     },
+    {
+        "name": "memberships: reconcile payments",
+        "func": "memberships.tasks.reconcile_payments",
+        # 03:30 daily: VNPay, MoMo and Stripe have settled yesterday's last payments by then.
+        "cron": "30 3 * * *",
+    },
 ]
 
 

@@ -15,4 +15,8 @@ urlpatterns = [
     path("orders/<str:reference>/stripe/success/", payment_views.stripe_success, name="stripe_success"),
     path("orders/<str:reference>/stripe/cancel/", payment_views.stripe_cancel, name="stripe_cancel"),
     path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
+    path("orders/<str:reference>/vnpay/return/", payment_views.vnpay_return, name="vnpay_return"),
+    path("vnpay/ipn/", payment_views.vnpay_ipn, name="vnpay_ipn"),
+    path("orders/<str:reference>/momo/return/", payment_views.momo_return, name="momo_return"),
+    path("momo/ipn/", payment_views.momo_ipn, name="momo_ipn"),
 ]

@@ -449,6 +449,21 @@ LOGGING = {
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# VNPay (payment URL 2.1.0) is offered at checkout only when its merchant code and hash
+# secret are set. The defaults are VNPay's sandbox; production uses
+# https://pay.vnpay.vn/vpcpay.html and https://merchant.vnpay.vn/merchant_webapi/api/transaction.
+VNPAY_TMN_CODE = env("VNPAY_TMN_CODE", default="")
+VNPAY_HASH_SECRET = env("VNPAY_HASH_SECRET", default="")
+VNPAY_PAYMENT_URL = env("VNPAY_PAYMENT_URL", default="https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+VNPAY_API_URL = env("VNPAY_API_URL", default="https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
+# MoMo ("captureWallet", API v2) is offered only when all three keys are set. The default
+# endpoint is MoMo's test environment; production is https://payment.momo.vn.
+MOMO_PARTNER_CODE = env("MOMO_PARTNER_CODE", default="")
+MOMO_ACCESS_KEY = env("MOMO_ACCESS_KEY", default="")
+MOMO_SECRET_KEY = env("MOMO_SECRET_KEY", default="")
+MOMO_ENDPOINT = env("MOMO_ENDPOINT", default="https://test-payment.momo.vn")
+# Seconds to wait for VNPay's, MoMo's and Stripe's APIs before giving up.
+PAYMENT_API_TIMEOUT = env.int("PAYMENT_API_TIMEOUT", default=30)
 # Shown to learners who pay by bank transfer; "\n" in the variable starts a new line.
 BANK_TRANSFER_DETAILS = env.str(
     "BANK_TRANSFER_DETAILS",

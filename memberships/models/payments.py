@@ -41,6 +41,8 @@ class PaymentProvider(models.TextChoices):
 
     STRIPE = "stripe", _("Card (Stripe)")
     MANUAL = "manual", _("Bank transfer")
+    VNPAY = "vnpay", _("VNPay (ATM card, QR, bank app)")
+    MOMO = "momo", _("MoMo e-wallet")
 
 
 class Order(models.Model):
@@ -68,7 +70,10 @@ class Order(models.Model):
     provider_reference = models.CharField(
         max_length=255,
         blank=True,
-        help_text=_("Stripe Checkout Session id, or the bank's transaction reference."),
+        help_text=_(
+            "Stripe Checkout Session id, VNPay's transaction number, MoMo's transId, "
+            "or the bank's transaction reference."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -217,3 +222,41 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.type} {self.event_id}"
+
+
+class MismatchKind(models.TextChoices):
+    MISSING_AT_PROVIDER = "missing_at_provider", _("Paid here, unknown to the provider")
+    MISSING_HERE = "missing_here", _("Paid at the provider, not confirmed here")
+    AMOUNT = "amount", _("Different amount")
+
+
+class ReconciliationMismatch(models.Model):
+    """One difference between our confirmed orders and a provider's own records for a day,
+    found by the daily reconciliation (memberships.payments.reconciliation). Staff read
+    them in the admin and mark them resolved once they have dealt with the money."""
+
+    day = models.DateField(help_text=_("The day whose payments were compared."))
+    provider = models.CharField(max_length=10, choices=PaymentProvider.choices)
+    reference = models.CharField(
+        max_length=255, help_text=_("Our order reference, or the provider's id when we have no order.")
+    )
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="mismatches"
+    )
+    kind = models.CharField(max_length=20, choices=MismatchKind.choices)
+    our_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    provider_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "provider", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "provider", "reference", "kind"], name="reconciliation_mismatch_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.provider} {self.reference}: {self.get_kind_display()}"

@@ -20,6 +20,8 @@ class SubscriptionStatus(models.TextChoices):
 class Provider(models.TextChoices):
     STRIPE = "stripe", _("Stripe")
     MANUAL = "manual", _("Bank transfer")
+    VNPAY = "vnpay", _("VNPay")
+    MOMO = "momo", _("MoMo")
     GRANT = "grant", _("Granted by staff")
 
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Order, OrderStatus, PaymentProvider
-from . import orders, stripe_provider
+from . import momo_provider, orders, stripe_provider, vnpay_provider
+from .transport import GatewayError
 
 logger = logging.getLogger(__name__)
 
@@ -16,20 +17,34 @@ class PaymentUnavailable(Exception):
 
 
 def available_providers() -> list[tuple[str, str]]:
-    """The ways to pay offered at checkout: card when Stripe is configured, bank transfer always."""
+    """The ways to pay offered at checkout: VNPay, MoMo and card when each is configured,
+    bank transfer always."""
     choices = []
+    if vnpay_provider.is_configured():
+        choices.append((PaymentProvider.VNPAY.value, PaymentProvider.VNPAY.label))
+    if momo_provider.is_configured():
+        choices.append((PaymentProvider.MOMO.value, PaymentProvider.MOMO.label))
     if stripe_provider.is_configured():
         choices.append((PaymentProvider.STRIPE.value, PaymentProvider.STRIPE.label))
     choices.append((PaymentProvider.MANUAL.value, PaymentProvider.MANUAL.label))
     return choices
 
 
-def start_payment(order: Order, build_absolute_uri) -> str:
-    """The URL to send the learner to next: Stripe Checkout, or the order's own page
-    (bank transfer instructions, or a paid order a coupon made free)."""
+def start_payment(order: Order, build_absolute_uri, client_ip: str = "") -> str:
+    """The URL to send the learner to next: VNPay's or MoMo's payment page, Stripe
+    Checkout, or the order's own page (bank transfer instructions, or a paid order a
+    coupon made free)."""
     order_url = reverse("memberships:order", args=[order.reference])
-    if order.status == OrderStatus.PAID or order.provider != PaymentProvider.STRIPE:
+    if order.status == OrderStatus.PAID or order.provider == PaymentProvider.MANUAL:
         return order_url
+    if order.provider == PaymentProvider.VNPAY:
+        return vnpay_provider.payment_url(
+            order,
+            return_url=build_absolute_uri(reverse("memberships:vnpay_return", args=[order.reference])),
+            client_ip=client_ip,
+        )
+    if order.provider == PaymentProvider.MOMO:
+        return _start_momo(order, build_absolute_uri)
     try:
         session = stripe_provider.create_checkout_session(
             order,
@@ -46,6 +61,21 @@ def start_payment(order: Order, build_absolute_uri) -> str:
         ) from error
     orders.attach_provider_reference(order, session.id)
     return session.url
+
+
+def _start_momo(order: Order, build_absolute_uri) -> str:
+    try:
+        return momo_provider.create_payment(
+            order,
+            redirect_url=build_absolute_uri(reverse("memberships:momo_return", args=[order.reference])),
+            ipn_url=build_absolute_uri(reverse("memberships:momo_ipn")),
+        )
+    except GatewayError as error:
+        logger.warning("momo payment for %s failed: %s", order.reference, error)
+        orders.cancel(order)
+        raise PaymentUnavailable(
+            _("MoMo did not answer. Nothing was charged: try again, or choose another way to pay.")
+        ) from error
 
 
 def withdraw(order: Order) -> Order:

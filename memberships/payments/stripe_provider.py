@@ -75,6 +75,40 @@ def expire_checkout_session(session_id: str) -> None:
     _client().v1.checkout.sessions.expire(session_id)
 
 
+@dataclass(frozen=True)
+class PaidSession:
+    """A Checkout Session Stripe says was paid, as the reconciliation compares it."""
+
+    id: str
+    reference: str
+    amount_total: int
+    currency: str
+    created: int
+
+
+def list_paid_sessions(created_from: int, created_until: int) -> list[PaidSession]:
+    """Stripe's own list of paid Checkout Sessions created in [from, until) (unix times),
+    every page of it."""
+    sessions = _client().v1.checkout.sessions.list(
+        params={"created": {"gte": created_from, "lt": created_until}, "status": "complete", "limit": 100}
+    )
+    paid = []
+    for session in sessions.auto_paging_iter():
+        if session.get("payment_status") != "paid":
+            continue
+        metadata = session.get("metadata") or {}
+        paid.append(
+            PaidSession(
+                id=session["id"],
+                reference=metadata.get("order_reference") or session.get("client_reference_id") or "",
+                amount_total=session.get("amount_total") or 0,
+                currency=(session.get("currency") or "").upper(),
+                created=session.get("created") or 0,
+            )
+        )
+    return paid
+
+
 def construct_event(payload: bytes, signature_header: str | None) -> dict:
     """The verified event as plain data, or SignatureVerificationError (or ValueError for a
     body that is not JSON). An empty STRIPE_WEBHOOK_SECRET refuses everything."""

@@ -1,24 +1,29 @@
-"""The learner's checkout and order pages, and Stripe's webhook endpoint.
+"""The learner's checkout and order pages, Stripe's webhook and VNPay's and MoMo's IPNs.
 
-The pages only read orders; every change goes through `orders`. Coming back from Stripe
-never activates anything: only the signed webhook does.
+The pages only read orders; every change goes through `orders`. Coming back from Stripe,
+VNPay or MoMo never activates anything: only the signed webhook or IPN does.
 """
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from config.client_ip import client_ip
 
 from .. import coupons
-from ..models import Order, Tier
-from . import manual_provider, orders, stripe_provider
+from ..models import Order, PaymentProvider, Tier
+from . import manual_provider, momo_provider, orders, stripe_provider, vnpay_provider
 from .checkout import PaymentUnavailable, start_payment, withdraw
 from .forms import CheckoutForm
+from .gateway_ipn import MomoIpn, VnpayIpn
 from .webhooks import StripeWebhookHandler
 
 
@@ -43,7 +48,7 @@ def checkout(request, tier_slug):
             order = orders.place_order(
                 request.user, tier, form.cleaned_data["provider"], form.cleaned_data["coupon"]
             )
-            return redirect(start_payment(order, request.build_absolute_uri))
+            return redirect(start_payment(order, request.build_absolute_uri, client_ip(request) or ""))
         except coupons.CouponError as error:
             form.add_error("coupon", error)
         except ValidationError as error:
@@ -106,8 +111,67 @@ def stripe_webhook(request):
     return JsonResponse({"received": True, "outcome": outcome})
 
 
-def _own_order(request, reference) -> Order:
+@login_required
+@never_cache
+def vnpay_return(request, reference):
+    """Where VNPay sends the learner back. It says what VNPay told the browser (when the
+    signature holds) and what we know, and waits for the IPN; it confirms nothing."""
+    order = _own_order(request, reference, PaymentProvider.VNPAY)
+    signed = vnpay_provider.verify(request.GET) and request.GET.get("vnp_TxnRef") == order.reference
+    gateway_says_paid = signed and request.GET.get("vnp_ResponseCode") == "00"
+    return _gateway_return(request, order, signed, gateway_says_paid, "VNPay")
+
+
+@login_required
+@never_cache
+def momo_return(request, reference):
+    """Where MoMo sends the learner back; like VNPay's, it only reads."""
+    order = _own_order(request, reference, PaymentProvider.MOMO)
+    data = request.GET.dict()
+    if "resultCode" in data and data["resultCode"].lstrip("-").isdigit():
+        data["resultCode"] = int(data["resultCode"])
+    signed = momo_provider.verify_ipn(data) and data.get("orderId") == order.reference
+    gateway_says_paid = signed and data.get("resultCode") == 0
+    return _gateway_return(request, order, signed, gateway_says_paid, "MoMo")
+
+
+def _gateway_return(request, order, signed, gateway_says_paid, gateway):
+    context = {
+        "order": order,
+        "gateway": gateway,
+        "signed": signed,
+        "gateway_says_paid": gateway_says_paid,
+        "gateway_says_failed": signed and not gateway_says_paid,
+    }
+    return render(request, "memberships/gateway_return.html", context)
+
+
+@csrf_exempt
+@require_GET
+def vnpay_ipn(request):
+    """VNPay's IPN (a GET with the signed result); the answer is VNPay's RspCode JSON."""
+    return JsonResponse(VnpayIpn(request.GET.dict()).answer())
+
+
+@csrf_exempt
+@require_POST
+def momo_ipn(request):
+    """MoMo's IPN (a POST of signed JSON); 204 tells MoMo it need not send it again."""
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return HttpResponseBadRequest("Not JSON.")
+    if not isinstance(data, dict):
+        return HttpResponseBadRequest("Not a JSON object.")
+    outcome, status = MomoIpn(data).status()
+    if status == 204:
+        return HttpResponse(status=204)
+    return JsonResponse({"outcome": outcome.value}, status=status)
+
+
+def _own_order(request, reference, provider: str | None = None) -> Order:
     """The order if it is the requester's; 404 for anyone else's, so references cannot be probed."""
-    return get_object_or_404(
-        Order.objects.select_related("tier", "coupon"), reference=reference, user=request.user
-    )
+    found = Order.objects.select_related("tier", "coupon").filter(reference=reference, user=request.user)
+    if provider is not None:
+        found = found.filter(provider=provider)
+    return get_object_or_404(found)
