@@ -21,7 +21,7 @@ from .factories import (
 
 PASSWORD = "correct-horse-battery"
 
-pytest_plugins = ["tests.browser.playwright_fixtures"]
+pytest_plugins = ["tests.browser.playwright_fixtures", "tests.memberships.gateway_fixtures"]
 
 
 @pytest.fixture(scope="session")

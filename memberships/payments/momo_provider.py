@@ -131,7 +131,10 @@ def refund(order: Order, amount: Decimal, *, description: str = "") -> dict:
         "orderId": f"{order.reference}-R{secrets.token_hex(3)}",
         "requestId": f"{order.reference}-r{secrets.token_hex(4)}",
         "amount": to_minor(amount, "VND"),
-        "transId": order.provider_reference,
+        # MoMo's transId is a number; it is kept as text on the order.
+        "transId": int(order.provider_reference)
+        if order.provider_reference.isdigit()
+        else order.provider_reference,
         "lang": "en",
         "description": description,
     }
