@@ -93,7 +93,8 @@ def list_paid_sessions(created_from: int, created_until: int) -> list[PaidSessio
         params={"created": {"gte": created_from, "lt": created_until}, "status": "complete", "limit": 100}
     )
     paid = []
-    for session in sessions.auto_paging_iter():
+    for found in sessions.auto_paging_iter():
+        session = found.to_dict()
         if session.get("payment_status") != "paid":
             continue
         metadata = session.get("metadata") or {}
