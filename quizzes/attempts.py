@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .blocks import MULTIPLE, REVEAL_AFTER_LAST_ATTEMPT, REVEAL_AFTER_PASSING, REVEAL_EVERY_ATTEMPT, SINGLE
+from .choices import MULTIPLE, REVEAL_AFTER_LAST_ATTEMPT, REVEAL_AFTER_PASSING, REVEAL_EVERY_ATTEMPT, SINGLE
 from .models import AttemptStatus, QuizAttempt
+from .signals import quiz_passed
 
 ANSWER_PREFIX = "answer-"
 START_RETRIES = 3
@@ -320,9 +321,8 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, list[str]]) -> QuizA
         if not _close(attempt, answers, now, expired=expired):
             raise AttemptClosed(_("This attempt was already submitted."))
         if attempt.passed:
-            from learning.progress import complete_lesson
-
-            complete_lesson(attempt.user, attempt.lesson, source="quiz")
+            # learning completes the lesson (and perhaps the course) in this transaction.
+            quiz_passed.send(sender=QuizAttempt, attempt=attempt)
     return attempt
 
 

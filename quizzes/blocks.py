@@ -16,19 +16,10 @@ from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from home.blocks import BodyBlock
+from memberships.gating import mark_private
 
-SINGLE = "single"
-MULTIPLE = "multiple"
-
-# When a graded attempt shows the correct choices and explanations (with explanations on).
-REVEAL_EVERY_ATTEMPT = "every_attempt"
-REVEAL_AFTER_PASSING = "after_passing"
-REVEAL_AFTER_LAST_ATTEMPT = "after_last_attempt"
-REVEAL_CHOICES = [
-    (REVEAL_AFTER_LAST_ATTEMPT, _("Only after the last attempt (or a pass)")),
-    (REVEAL_AFTER_PASSING, _("Only after passing")),
-    (REVEAL_EVERY_ATTEMPT, _("After every attempt")),
-]
+from .attempts import summary_for
+from .choices import MULTIPLE, REVEAL_AFTER_LAST_ATTEMPT, REVEAL_CHOICES, SINGLE
 
 
 class AnswerChoiceBlock(blocks.StructBlock):
@@ -161,10 +152,6 @@ class QuizBlock(blocks.StructBlock):
         context["block_id"] = block_id
         if request is None or lesson is None or not block_id or not lesson.pk:
             return context
-        from memberships.gating import mark_private
-
-        from .attempts import summary_for
-
         mark_private(request)  # the card shows this learner's attempts
         context["summary"] = summary_for(request.user, lesson, block_id, value)
         context["start_url"] = reverse("quizzes:start", kwargs={"lesson_id": lesson.pk, "block_id": block_id})

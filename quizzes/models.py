@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .blocks import REVEAL_AFTER_LAST_ATTEMPT, REVEAL_CHOICES
+from .choices import REVEAL_AFTER_LAST_ATTEMPT, REVEAL_CHOICES
 
 
 class AttemptStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 import pytest
 
-from quizzes.blocks import REVEAL_AFTER_PASSING, REVEAL_EVERY_ATTEMPT
+from quizzes.choices import REVEAL_AFTER_PASSING, REVEAL_EVERY_ATTEMPT
 from quizzes.models import AttemptStatus, QuizAttempt
 
 from .conftest import QUIZ_ID
