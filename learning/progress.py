@@ -41,6 +41,7 @@ from memberships.gating import mark_private
 from notifications.inbox import notify
 from notifications.mail import send_templated_email
 
+from .enrollment import EnrollmentRefused, can_enroll, enroll
 from .models import CoursePage, Enrollment, EnrollmentStatus, LessonPage, LessonProgress
 from .signals import course_completed, lesson_completed
 
@@ -322,8 +323,6 @@ def record_heartbeat(
 def _ensure_enrollment(user, course: CoursePage | None) -> Enrollment | None:
     """Progress in a course the learner may enroll in enrolls them (once); a preview
     lesson watched below the course's tier records progress without enrolling."""
-    from .enrollment import EnrollmentRefused, enroll
-
     if course is None:
         return None
     try:
@@ -466,8 +465,6 @@ def course_progress_for(request, course: CoursePage) -> dict:
     and — only for a sequential course and a possibly exempt viewer — the exemption checks.
     """
     user = request.user
-    from .enrollment import can_enroll
-
     lesson_ids = [item.pk for item in course.ordered_lessons]
     context = {
         "enroll_decision": can_enroll(user, course),
