@@ -699,6 +699,12 @@ CSP_EMBED_ORIGINS = env.list(
     "CSP_EMBED_ORIGINS",
     default=["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
 )
+# VNPay's and MoMo's payment pages, where checkout sends the learner after its POST.
+PAYMENT_PAGE_ORIGINS = [
+    f"{_parts.scheme}://{_parts.netloc}"
+    for _parts in (urlsplit(VNPAY_PAYMENT_URL), urlsplit(MOMO_ENDPOINT))
+    if _parts.scheme in ("https", "http") and _parts.netloc
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -715,8 +721,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": [SELF, *CSP_EMBED_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
-        # Checkout and "Continue with Google" post here, then redirect to the provider.
-        "form-action": [SELF, "https://checkout.stripe.com", "https://accounts.google.com"],
+        # Checkout and "Continue with Google" post here, then redirect to the provider
+        # (the browser holds a form's redirect to form-action too).
+        "form-action": [
+            SELF,
+            "https://checkout.stripe.com",
+            "https://accounts.google.com",
+            *PAYMENT_PAGE_ORIGINS,
+        ],
         "frame-ancestors": [NONE],
     },
 }

@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def fetch(url: str, *, body: dict | None = None) -> tuple[int, str]:
     """GET `url` (or POST `body` as JSON) on loopback; (status, text), errors included."""
-    if not url.startswith("http://127.0.0.1:"):
+    if not url.startswith(("http://127.0.0.1:", "http://localhost:")):
         raise ValueError(f"{url} is not on loopback")
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})  # noqa: S310
