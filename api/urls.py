@@ -10,7 +10,10 @@ from .views import DocsView, SchemaView
 app_name = "api"
 
 # (URL prefix under /api/v1/, the app module holding `urlpatterns`)
-APP_ROUTES: list[tuple[str, str]] = []
+APP_ROUTES: list[tuple[str, str]] = [
+    ("courses/", "learning.api.urls"),
+    ("lessons/", "learning.api.lesson_urls"),
+]
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

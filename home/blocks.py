@@ -98,6 +98,23 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         template = "components/streamfield/blocks/image_block.html"
 
+    def get_api_representation(self, value, context=None):
+        """An image as an app shows it: a rendition's URL and size and its alt text."""
+        image = value.get("image")
+        if image is None:
+            return {"image": None, "caption": value.get("caption") or ""}
+        rendition = image.get_rendition(API_IMAGE_RENDITION)
+        return {
+            "image": {
+                "id": image.pk,
+                "url": rendition.url,
+                "width": rendition.width,
+                "height": rendition.height,
+                "alt": getattr(image, "alt_text", "") or image.title,
+            },
+            "caption": value.get("caption") or "",
+        }
+
 
 class DownloadValue(blocks.StructValue):
     @cached_property
@@ -114,7 +131,19 @@ class DownloadBlock(blocks.StructBlock):
         template = "components/streamfield/blocks/download_block.html"
         value_class = DownloadValue
 
+    def get_api_representation(self, value, context=None):
+        """The document's title and its /documents/ URL, which asks the policy again
+        whoever follows it (documents.access)."""
+        document = value.get("document")
+        return {
+            "title": value.label if document is not None else value.get("title") or "",
+            "document": None
+            if document is None
+            else {"id": document.pk, "title": document.title, "url": document.url},
+        }
 
+
+API_IMAGE_RENDITION = "max-1200x1200"
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "code", "blockquote", "hr"]
 
 

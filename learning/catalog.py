@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
@@ -16,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from images.models import LecternImage
+from memberships import policy
 from memberships.models import Tier
+from search.query import search_terms
 
-from .models import Category, CoursePage, LessonPage, Level, ModulePage
+from .models import Category, CoursePage, CoursePageTag, LessonPage, Level, ModulePage
 
 CATALOG_PAGE_SIZE = 9
 CARD_RENDITION = "fill-640x360"
@@ -50,28 +53,79 @@ def _with_card_relations(courses):
     )
 
 
+# Sort orders a caller may ask for (the API's `ordering`); nothing else reaches ORDER BY.
+ORDERINGS = {
+    "newest": (F("first_published_at").desc(nulls_last=True), "-pk"),
+    "oldest": (F("first_published_at").asc(nulls_last=True), "pk"),
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+}
+DEFAULT_ORDERING = "newest"
+
+
+def _free_courses() -> Q:
+    return Q(required_tier__isnull=True) | Q(required_tier__price=0)
+
+
+def _taught_by(name: str):
+    """Courses one instructor whose name holds every word of `name` teaches."""
+    words = search_terms(name).split()
+    if not words:
+        return None
+    instructors = get_user_model().objects.all()
+    for word in words:
+        instructors = instructors.filter(full_name__icontains=word)
+    return CoursePage.instructors.through.objects.filter(user__in=instructors).values("coursepage_id")
+
+
 def filter_courses(courses, data: dict):
-    if data.get("q"):
-        courses = courses.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
+    """The catalog's filters, for the site's form and the API alike.
+
+    `q` goes through `search.query.search_terms` first, so only plain words reach the
+    database (no NUL byte, no operator); a course matches when each word is in its title
+    or summary. `tier` is a tier's slug (courses asking for exactly that tier) or "free";
+    `free` True/False keeps only free/paid courses; `instructor` matches words of a name.
+    """
+    for word in search_terms(data.get("q") or "").split():
+        courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if data.get("category"):
         courses = courses.filter(category__slug=data["category"])
     if data.get("level"):
         courses = courses.filter(level=data["level"])
+    if data.get("language"):
+        courses = courses.filter(language=data["language"])
+    if data.get("tag"):
+        courses = courses.filter(
+            pk__in=CoursePageTag.objects.filter(tag__slug=data["tag"]).values("content_object_id")
+        )
+    if data.get("instructor"):
+        taught = _taught_by(data["instructor"])
+        courses = courses.none() if taught is None else courses.filter(pk__in=taught)
     if data.get("tier") == FREE:
-        courses = courses.filter(Q(required_tier__isnull=True) | Q(required_tier__price=0))
+        courses = courses.filter(_free_courses())
     elif data.get("tier"):
         courses = courses.filter(required_tier__slug=data["tier"])
+    if data.get("free") is True:
+        courses = courses.filter(_free_courses())
+    elif data.get("free") is False:
+        courses = courses.exclude(_free_courses())
     return courses
+
+
+def catalog_courses(within: Page, data: dict, ordering: str = DEFAULT_ORDERING):
+    """The catalog's one query: live, public courses below `within` (the site's catalog
+    page, or a site's root for the API), filtered and sorted, with what a card shows."""
+    courses = CoursePage.objects.live().public().descendant_of(within)
+    courses = filter_courses(courses, data)
+    return _with_card_relations(courses).order_by(*ORDERINGS[ordering])
 
 
 def catalog_page(index_page, params) -> dict:
     form = CatalogFilterForm(params)
-    courses = CoursePage.objects.live().public().child_of(index_page)
     if form.is_valid():
-        courses = filter_courses(courses, form.cleaned_data)
+        courses = catalog_courses(index_page, form.cleaned_data)
     else:
-        courses = courses.none()
-    courses = _with_card_relations(courses).order_by(F("first_published_at").desc(nulls_last=True), "-pk")
+        courses = CoursePage.objects.none()
     page: PaginatorPage = Paginator(courses, CATALOG_PAGE_SIZE).get_page(params.get("page"))
     annotate_course_cards(page.object_list)
     query = params.copy()
@@ -172,3 +226,49 @@ def lesson_neighbours(lesson: LessonPage) -> dict:
         "lesson_position": position + 1,
         "lesson_total": len(siblings),
     }
+
+
+def outline_decisions(user, course: CoursePage) -> dict[int, "policy.Decision"]:
+    """The policy's answer for each lesson of `course`'s outline (locked or open, and
+    why), in a fixed number of queries whatever the course's size: the lessons are the
+    course's cached `ordered_lessons`, each pointed at the course and at tiers loaded
+    once, so asking the policy per lesson reads only per-request caches."""
+    tiers = {tier.pk: tier for tier in policy.all_tiers()}
+    decisions = {}
+    for lesson in course.ordered_lessons:
+        lesson.__dict__["course"] = course  # LessonPage.course is a cached_property
+        if lesson.required_tier_id is not None:
+            lesson.required_tier = tiers.get(lesson.required_tier_id)
+        decisions[lesson.pk] = policy.can_view(user, lesson)
+    return decisions
+
+
+def live_course(within: Page, pk: int) -> CoursePage | None:
+    """A live, public course below `within` (a site's root), or None."""
+    return (
+        CoursePage.objects.live()
+        .public()
+        .descendant_of(within)
+        .select_related("category", "required_tier", "cover_image")
+        .prefetch_related("tags", "instructors")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def live_lesson(within: Page, pk: int) -> LessonPage | None:
+    """A live, public lesson below `within` whose module and course are live too (as the
+    outline shows it), or None."""
+    lesson = (
+        LessonPage.objects.live()
+        .public()
+        .descendant_of(within)
+        .select_related("required_tier", "video")
+        .filter(pk=pk)
+        .first()
+    )
+    if lesson is None or lesson.course is None or not lesson.course.live:
+        return None
+    if lesson.module is None or not lesson.module.live:
+        return None
+    return lesson

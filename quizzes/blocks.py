@@ -141,6 +141,20 @@ class QuizBlock(blocks.StructBlock):
         prompts = [question["prompt"] for question in value.get("questions") or []]
         return [text for text in (value.get("title"), value.get("intro"), *prompts) if text]
 
+    def get_api_representation(self, value, context=None):
+        """What the API shows of a quiz in a lesson body: its settings and how many
+        questions an attempt asks. Never the question pool, the correct flags or the
+        explanations: questions come drawn, one attempt at a time, from quizzes.attempts."""
+        return {
+            "title": value.get("title"),
+            "intro": value.get("intro") or "",
+            "required": bool(value.get("required")),
+            "pass_mark_percent": value.get("pass_mark_percent"),
+            "max_attempts": value.get("max_attempts"),
+            "time_limit_minutes": value.get("time_limit_minutes"),
+            "question_count": value.question_count,
+        }
+
     def get_context(self, value, parent_context=None):
         """The learner's standing on this quiz. Only counts and links: the template gets
         no correct flags and no explanations, and never the question pool."""

@@ -411,6 +411,9 @@ WAGTAILDOCS_DOCUMENT_MODEL = "documents.LecternDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "epub", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# Rich text in our API's StreamField JSON (block.get_api_representation) is display HTML,
+# links resolved, never Wagtail's database HTML. Wagtail's own page API stays unmounted.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Avatars are served by us (an uploaded one, else Wagtail's bundled image): Gravatar would
 # send a hash of every staff email to a third party and break offline.
@@ -843,7 +846,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # memberships.policy's reasons: every one (access) and the refusing ones (locks, teasers).
+        "AccessReasonEnum": "learning.api.serializers.ACCESS_CHOICES",
+        "RefusalReasonEnum": "learning.api.serializers.REFUSAL_CHOICES",
+    },
     "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
