@@ -121,9 +121,9 @@ def tier_of(user) -> Tier | None:
     cached = getattr(user, "_lectern_tier", None)
     if cached is not None:
         return cached
-    if not user.is_authenticated:
-        return free_tier()
-    user._lectern_tier = Tier.objects.held_by(user.pk)
+    # A visitor's user object is made per request too (Django's and DRF's AnonymousUser),
+    # so an outline asking the policy per lesson costs one query for a visitor as well.
+    user._lectern_tier = Tier.objects.held_by(user.pk) if user.is_authenticated else free_tier()
     return user._lectern_tier
 
 
@@ -246,7 +246,7 @@ def _is_open(tier: Tier | None) -> bool:
 
 def _check(user, required: Tier | None, *, course=None, feature: str | None = None) -> Decision:
     if not user.is_authenticated:
-        return Decision(False, Reason.LOGIN_REQUIRED, required, free_tier())
+        return Decision(False, Reason.LOGIN_REQUIRED, required, tier_of(user))
     # The member check comes first: it is the common case and costs one cached query,
     # while staff and instructor checks load permissions and the course's instructors.
     tier = tier_of(user)
