@@ -47,11 +47,11 @@ from .serializers import (
     TeaserSerializer,
 )
 
-LessonRefusal = inline_serializer(
-    name="LessonRefusal",
+TeaserErrorEnvelope = inline_serializer(
+    name="TeaserErrorEnvelope",
     fields={
         "error": inline_serializer(
-            name="LessonRefusalError",
+            name="TeaserError",
             fields={
                 "code": serializers.ChoiceField(choices=REFUSAL_CHOICES),
                 "message": serializers.CharField(),
@@ -223,7 +223,7 @@ class LessonDetail(APIView):
         parameters=[LESSON_ID],
         responses={
             200: LessonDetailSerializer,
-            403: OpenApiResponse(LessonRefusal, description=DESCRIPTIONS[403]),
+            403: OpenApiResponse(TeaserErrorEnvelope, description=DESCRIPTIONS[403]),
         },
     )
     def get(self, request, lesson_id: int):
