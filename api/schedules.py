@@ -2,6 +2,8 @@
 
 from django_q.models import Schedule
 
+from operations.recurring import on_migrate
+
 SCHEDULES = [
     {
         "name": "api: delete expired idempotency keys",
@@ -12,7 +14,4 @@ SCHEDULES = [
 ]
 
 
-def ensure_schedules(**_kwargs) -> None:
-    for item in SCHEDULES:
-        defaults = {key: value for key, value in item.items() if key != "name"}
-        Schedule.objects.get_or_create(name=item["name"], defaults={**defaults, "repeats": -1})
+ensure_schedules = on_migrate(SCHEDULES)

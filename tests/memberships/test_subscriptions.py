@@ -125,4 +125,5 @@ def test_migrate_creates_the_daily_schedules_idempotently():
     assert {(s.func, s.cron, s.schedule_type) for s in schedules} == {
         ("memberships.tasks.expire_subscriptions", "0 1 * * *", Schedule.CRON),
         ("memberships.tasks.remind_expiring_subscriptions", "0 9 * * *", Schedule.CRON),
+        ("memberships.tasks.reconcile_payments", "30 3 * * *", Schedule.CRON),
     }
