@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     409: "Refused in the object's current state: the error code says why.",
     422: "The content was understood and refused: `details.fields` names each problem.",
     429: "Too many requests: wait the seconds in `Retry-After`.",
+    503: "A service we depend on did not answer; nothing was done. Try again later.",
 }
 
 ErrorEnvelope = inline_serializer(

@@ -13,6 +13,11 @@ app_name = "api"
 APP_ROUTES: list[tuple[str, str]] = [
     ("courses/", "learning.api.urls"),
     ("lessons/", "learning.api.lesson_urls"),
+    ("memberships/", "memberships.api.urls"),
+    ("ebooks/", "learning.api.ebook_urls"),
+    ("live/", "live.api.urls"),
+    ("notifications/", "notifications.api.urls"),
+    ("certificates/verify/", "certificates.api.verification_urls"),
 ]
 
 urlpatterns = [

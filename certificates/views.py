@@ -6,7 +6,6 @@ issuing.py, credentials.py, status_list.py and did.py.
 
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,14 +14,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from django_ratelimit.core import is_ratelimited
-
 from documents.serving import serve_protected
 from learning.models import CoursePage
 from memberships import policy
 from memberships.gating import mark_private
 
-from . import credentials, did, status_list, vc_jwt
+from . import credentials, did, status_list, vc_jwt, verification
 from .forms import VerifyForm
 from .issuing import normalize_number
 from .models import Certificate
@@ -30,18 +27,6 @@ from .tasks import ensure_pdf
 
 PUBLIC_KEY_CACHE_SECONDS = 300
 STATUS_LIST_CACHE_SECONDS = 60
-
-
-def _over_verify_limit(request) -> bool:
-    """Each lookup of a number counts against the client's budget, so numbers cannot be
-    enumerated cheaply. (The form only checks the format and redirects here.)"""
-    return is_ratelimited(
-        request,
-        group="certificates:verify",
-        key="ip",  # config.client_ip: X-Forwarded-For only from TRUSTED_PROXIES
-        rate=settings.CERTIFICATE_VERIFY_RATE,
-        increment=True,
-    )
 
 
 def _verify_page(request, *, form, certificate=None, status=200, limited=False):
@@ -70,12 +55,12 @@ def verify(request):
 @require_GET
 def verify_number(request, number: str):
     """One certificate's public page: who, what, when, and whether it was revoked."""
-    if _over_verify_limit(request):
+    if verification.over_limit(request):
         return _verify_page(request, form=VerifyForm(initial={"number": number}), status=429, limited=True)
     canonical = normalize_number(number)
     if canonical and canonical != number:
         return redirect("certificates:verify_number", number=canonical)
-    certificate = Certificate.objects.filter(number=canonical).first() if canonical else None
+    certificate = verification.find(canonical) if canonical else None
     if certificate is None:
         return _verify_page(request, form=VerifyForm(initial={"number": number}), status=404)
     return _verify_page(request, form=VerifyForm(), certificate=certificate)

@@ -10,7 +10,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from memberships import policy
 from memberships.gating import mark_private, render_teaser
 
 from . import dashboard as dashboard_service
+from . import ebook_links
 from .enrollment import EnrollmentRefused, enroll
 from .models import CoursePage, EbookPage, LessonPage
 from .progress import (
@@ -38,20 +39,34 @@ MAX_BEAT_BYTES = 16 * 1024
 
 @require_GET
 def download_ebook(request, page_id: int):
-    """Check the policy, log and count the download, then hand over the file."""
+    """Check the policy, log and count the download, then hand over the file.
+
+    The downloader is the logged-in user, or the user a signed `?token=` link from the
+    API names (`ebook_links`); either way the policy is asked now."""
     mark_private(request)
     ebook = get_object_or_404(
         EbookPage.objects.live().public().select_related("document", "required_tier"),
         pk=page_id,
         document__isnull=False,
     )
-    decision = policy.can_download(request.user, ebook)
+    signed_link = "token" in request.GET
+    user = request.user
+    if signed_link:
+        try:
+            user = ebook_links.user_for(request.GET["token"], ebook)
+        except ebook_links.LinkRefused as refusal:
+            return HttpResponseForbidden(refusal.message, content_type="text/plain; charset=utf-8")
+    decision = policy.can_download(user, ebook)
     if not decision:
+        if signed_link:
+            return HttpResponseForbidden(
+                _("Your plan does not include this ebook."), content_type="text/plain; charset=utf-8"
+            )
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return render_teaser(request, ebook, decision)
     ebook.record_download(
-        request.user,
+        user,
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )

@@ -32,18 +32,22 @@ def upcoming_for_course(course, user, limit: int = PANEL_LIMIT) -> list[Upcoming
     return [UpcomingSession(s, can_join(user, s.course) if user.is_authenticated else None) for s in sessions]
 
 
-def upcoming_for_user(user, limit: int = PANEL_LIMIT) -> list[UpcomingSession]:
-    """Sessions of the courses the user is enrolled in (active or completed) or teaches."""
-    if not user.is_authenticated:
-        return []
+def upcoming_sessions_of(user):
+    """Upcoming sessions of the courses the user is enrolled in (active or completed) or
+    teaches, soonest first: the dashboard's panel and the API's list."""
     enrolled = Q(
         course__enrollments__user=user,
         course__enrollments__status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED],
     )
-    sessions = (
+    return (
         LiveSession.objects.upcoming(timezone.now())
         .filter(enrolled | Q(course__instructors=user))
         .select_related("course")
-        .distinct()[:limit]
+        .distinct()
     )
-    return [UpcomingSession(s, can_join(user, s.course)) for s in sessions]
+
+
+def upcoming_for_user(user, limit: int = PANEL_LIMIT) -> list[UpcomingSession]:
+    if not user.is_authenticated:
+        return []
+    return [UpcomingSession(s, can_join(user, s.course)) for s in upcoming_sessions_of(user)[:limit]]

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from . import policy
-from .models import Order, Subscription
+from .models import Order, Subscription, Tier
 
 
 def pricing(request):
@@ -13,7 +13,7 @@ def pricing(request):
         request,
         "memberships/pricing.html",
         {
-            "tiers": [tier for tier in policy.all_tiers() if tier.is_active or tier == current],
+            "tiers": list(Tier.objects.offered(current)),
             "current_tier": current,
             "highlight": request.GET.get("tier", ""),
         },

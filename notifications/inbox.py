@@ -19,5 +19,17 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def mark_read(user, notification_id: int) -> Notification:
+    """Mark one of `user`'s notifications read (once: the first reading time stays).
+    Raises Notification.DoesNotExist for anyone else's."""
+    notification = Notification.objects.get(pk=notification_id, user=user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
 def mark_all_read(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

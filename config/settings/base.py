@@ -353,6 +353,8 @@ STORAGES["private"] = {
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files-are-never-served/"},
 }
 PROTECTED_URL_SECONDS = env.int("PROTECTED_URL_SECONDS", default=300)
+# Lifetime of an ebook download link handed out by the API (learning.ebook_links).
+EBOOK_LINK_SECONDS = env.int("EBOOK_LINK_SECONDS", default=300)
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -8,6 +8,7 @@ import functools
 from decimal import Decimal
 
 from django.db import connection, connections, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,12 @@ class BillingPeriod(models.TextChoices):
 class TierQuerySet(models.QuerySet):
     def free(self) -> "Tier | None":
         return self.order_by("rank").first()
+
+    def offered(self, current: "Tier | None" = None):
+        """The tiers on the pricing page: those on offer, plus the one the learner holds
+        even when it is no longer offered (so they can see what they have)."""
+        shown = Q(is_active=True) | Q(pk=current.pk) if current is not None else Q(is_active=True)
+        return self.filter(shown).order_by("rank")
 
     def held_by(self, user_id: int, at=None) -> "Tier | None":
         """The best tier `user_id` holds through a current subscription at `at` (as

@@ -1,11 +1,13 @@
 """From a placed order to the page that takes the money."""
 
 import logging
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import Order, OrderStatus, PaymentProvider
+from ..models import Order, OrderStatus, PaymentProvider, Tier
 from . import momo_provider, orders, stripe_provider, vnpay_provider
 from .transport import GatewayError
 
@@ -28,6 +30,27 @@ def available_providers() -> list[tuple[str, str]]:
         choices.append((PaymentProvider.STRIPE.value, PaymentProvider.STRIPE.label))
     choices.append((PaymentProvider.MANUAL.value, PaymentProvider.MANUAL.label))
     return choices
+
+
+@dataclass(frozen=True)
+class Checkout:
+    order: Order
+    pay_url: str  # where the learner goes next: a payment page, or the order's own page
+
+
+def check_out(
+    user, tier: Tier, provider: str, coupon_code: str, build_absolute_uri, client_ip: str = ""
+) -> Checkout:
+    """Place the order and start its payment: the checkout page and the API both come here.
+
+    Raises ValidationError (the tier cannot be bought, or `provider` is not offered),
+    coupons.CouponError (a code that cannot be used) or PaymentUnavailable; every message
+    is written for the learner.
+    """
+    if provider not in dict(available_providers()):
+        raise ValidationError(_("Choose how you want to pay."), code="provider")
+    order = orders.place_order(user, tier, provider, coupon_code)
+    return Checkout(order, start_payment(order, build_absolute_uri, client_ip))
 
 
 def start_payment(order: Order, build_absolute_uri, client_ip: str = "") -> str:

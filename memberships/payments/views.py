@@ -21,7 +21,7 @@ from config.client_ip import client_ip
 from .. import coupons
 from ..models import Order, PaymentProvider, Tier
 from . import manual_provider, momo_provider, orders, stripe_provider, vnpay_provider
-from .checkout import PaymentUnavailable, start_payment, withdraw
+from .checkout import PaymentUnavailable, check_out, withdraw
 from .forms import CheckoutForm
 from .gateway_ipn import MomoIpn, VnpayIpn
 from .webhooks import StripeWebhookHandler
@@ -45,10 +45,15 @@ def checkout(request, tier_slug):
     form = CheckoutForm(request.POST or None, user=request.user, tier=tier)
     if form.wants_to_pay and form.is_valid():
         try:
-            order = orders.place_order(
-                request.user, tier, form.cleaned_data["provider"], form.cleaned_data["coupon"]
+            checkout = check_out(
+                request.user,
+                tier,
+                form.cleaned_data["provider"],
+                form.cleaned_data["coupon"],
+                request.build_absolute_uri,
+                client_ip(request) or "",
             )
-            return redirect(start_payment(order, request.build_absolute_uri, client_ip(request) or ""))
+            return redirect(checkout.pay_url)
         except coupons.CouponError as error:
             form.add_error("coupon", error)
         except ValidationError as error:

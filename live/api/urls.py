@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("sessions/", views.MyUpcomingSessions.as_view(), name="live_sessions"),
+    path("sessions/<int:session_id>/join/", views.JoinSession.as_view(), name="live_session_join"),
+]

@@ -1,0 +1,1 @@
+"""Memberships over the API: tiers, the caller's subscription, checkout, coupons, orders."""

@@ -1,0 +1,139 @@
+"""What the memberships API says about tiers, subscriptions, orders and payments."""
+
+from django.utils.translation import gettext_lazy as _
+
+from rest_framework import serializers
+
+from ..models import Order, PaymentProvider, Subscription, Tier
+
+
+class TierSerializer(serializers.ModelSerializer):
+    features = serializers.ListField(
+        source="feature_list", child=serializers.CharField(), help_text=_("One benefit per item.")
+    )
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    is_free = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Tier
+        fields = [
+            "slug",
+            "name",
+            "tagline",
+            "rank",
+            "price",
+            "currency",
+            "billing_period",
+            "is_free",
+            "max_video_height",
+            "max_devices",
+            "includes_ebooks",
+            "includes_live_sessions",
+            "includes_certificates",
+            "features",
+        ]
+        read_only_fields = fields
+
+
+class TierRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["slug", "name", "rank"]
+        read_only_fields = fields
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    tier = TierRefSerializer()
+
+    class Meta:
+        model = Subscription
+        fields = ["tier", "status", "starts_at", "ends_at", "provider"]
+        read_only_fields = fields
+
+
+class MySubscriptionSerializer(serializers.Serializer):
+    tier = TierSerializer(
+        allow_null=True, help_text=_("The tier the caller has now (the free tier without a plan).")
+    )
+    subscription = SubscriptionSerializer(
+        allow_null=True, help_text=_("The current subscription that gives that tier; null on the free tier.")
+    )
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True, help_text=_("The order's public id."))
+    tier = TierRefSerializer(read_only=True)
+    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "reference",
+            "tier",
+            "status",
+            "provider",
+            "list_price",
+            "discount",
+            "amount",
+            "currency",
+            "coupon",
+            "created_at",
+            "paid_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class CheckoutSerializer(serializers.Serializer):
+    tier = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Tier.objects.all(), help_text=_("The slug of the tier to buy.")
+    )
+    provider = serializers.ChoiceField(
+        choices=PaymentProvider.choices,
+        help_text=_("`stripe` (card, when offered) or `manual` (bank transfer)."),
+    )
+    coupon = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+
+
+class BankTransferSerializer(serializers.Serializer):
+    details = serializers.CharField(help_text=_("The account to transfer to."))
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    reference = serializers.CharField(help_text=_("Put this in the transfer note."))
+
+
+class PaymentSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=[
+            ("stripe_checkout", "stripe_checkout"),
+            ("bank_transfer", "bank_transfer"),
+            ("none", "none"),
+        ],
+        help_text=_(
+            "`stripe_checkout`: send the learner to `url`. `bank_transfer`: show `bank_transfer`. "
+            "`none`: a coupon made the order free and it is already paid."
+        ),
+    )
+    url = serializers.URLField(allow_null=True, help_text=_("Stripe Checkout, for `stripe_checkout`."))
+    bank_transfer = BankTransferSerializer(allow_null=True)
+
+
+class CheckoutResultSerializer(serializers.Serializer):
+    order = OrderSerializer()
+    payment = PaymentSerializer()
+
+
+class CouponCheckSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    tier = serializers.SlugRelatedField(slug_field="slug", queryset=Tier.objects.all())
+
+
+class CouponQuoteSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    tier = serializers.CharField(help_text=_("The tier's slug."))
+    list_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text=_("What the learner would pay.")
+    )
+    currency = serializers.CharField()

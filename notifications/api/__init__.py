@@ -1,0 +1,1 @@
+"""The caller's in-site notifications over the API."""
