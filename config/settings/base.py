@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "memberships.gating.PrivateResponseMiddleware",
+    "api.middleware.UtcTimesMiddleware",
     # Last, so it sees the result of the authentication backends (axes docs).
     "axes.middleware.AxesMiddleware",
 ]
