@@ -38,7 +38,7 @@ class VerifyCertificate(generics.GenericAPIView):
         if verification.over_limit(request._request):
             raise Throttled(
                 wait=verification.window_seconds(),
-                detail=_("Too many lookups from your network. Wait a minute, then try again."),
+                detail=str(_("Too many lookups from your network. Wait a minute, then try again.")),
             )
         certificate = verification.find(number)
         if certificate is None:
