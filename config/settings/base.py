@@ -853,6 +853,8 @@ SPECTACULAR_SETTINGS = {
         # memberships.policy's reasons: every one (access) and the refusing ones (locks, teasers).
         "AccessReasonEnum": "learning.api.serializers.ACCESS_CHOICES",
         "RefusalReasonEnum": "learning.api.serializers.REFUSAL_CHOICES",
+        "PaymentProviderEnum": "memberships.models.PaymentProvider",
+        "SubscriptionProviderEnum": "memberships.models.subscriptions.Provider",
     },
     "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
     "POSTPROCESSING_HOOKS": [
