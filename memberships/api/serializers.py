@@ -90,7 +90,7 @@ class CheckoutSerializer(serializers.Serializer):
     )
     provider = serializers.ChoiceField(
         choices=PaymentProvider.choices,
-        help_text=_("`stripe` (card, when offered) or `manual` (bank transfer)."),
+        help_text=_("`vnpay`, `momo` or `stripe` (card) when offered, or `manual` (bank transfer)."),
     )
     coupon = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
 
@@ -104,17 +104,13 @@ class BankTransferSerializer(serializers.Serializer):
 
 class PaymentSerializer(serializers.Serializer):
     method = serializers.ChoiceField(
-        choices=[
-            ("stripe_checkout", "stripe_checkout"),
-            ("bank_transfer", "bank_transfer"),
-            ("none", "none"),
-        ],
+        choices=[(m, m) for m in ("stripe_checkout", "vnpay", "momo", "bank_transfer", "none")],
         help_text=_(
-            "`stripe_checkout`: send the learner to `url`. `bank_transfer`: show `bank_transfer`. "
-            "`none`: a coupon made the order free and it is already paid."
+            "`stripe_checkout`, `vnpay`, `momo`: send the learner to `url`. `bank_transfer`: show "
+            "`bank_transfer`. `none`: a coupon made the order free and it is already paid."
         ),
     )
-    url = serializers.URLField(allow_null=True, help_text=_("Stripe Checkout, for `stripe_checkout`."))
+    url = serializers.URLField(allow_null=True, help_text=_("The payment page, for a gateway."))
     bank_transfer = BankTransferSerializer(allow_null=True)
 
 

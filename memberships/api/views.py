@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from api.errors import ApiError
 from api.idempotency import idempotent
 from api.schema import error_responses
+from config.client_ip import client_ip
 
 from .. import coupons, policy
 from ..models import Order, OrderStatus, PaymentProvider, Subscription, Tier
@@ -60,6 +61,13 @@ class MySubscription(generics.GenericAPIView):
         return Response(self.get_serializer({"tier": tier, "subscription": subscription}).data)
 
 
+REDIRECT_METHODS = {
+    PaymentProvider.STRIPE: "stripe_checkout",
+    PaymentProvider.VNPAY: "vnpay",
+    PaymentProvider.MOMO: "momo",
+}
+
+
 def _coupon_refusal(error: coupons.CouponError) -> ApiError:
     return ApiError(
         status.HTTP_422_UNPROCESSABLE_ENTITY,
@@ -70,10 +78,12 @@ def _coupon_refusal(error: coupons.CouponError) -> ApiError:
 
 
 def _payment(order: Order, pay_url: str) -> dict:
+    """Where to pay: the gateway's page (Stripe Checkout, VNPay, MoMo), the bank details,
+    or nothing when a coupon already paid the order."""
     if order.status == OrderStatus.PAID:
         return {"method": "none", "url": None, "bank_transfer": None}
-    if order.provider == PaymentProvider.STRIPE:
-        return {"method": "stripe_checkout", "url": pay_url, "bank_transfer": None}
+    if order.provider != PaymentProvider.MANUAL:
+        return {"method": REDIRECT_METHODS[order.provider], "url": pay_url, "bank_transfer": None}
     bank = manual_provider.instructions(order)
     return {
         "method": "bank_transfer",
@@ -97,8 +107,10 @@ class CheckoutView(generics.GenericAPIView):
         responses={201: CheckoutResultSerializer, **error_responses(409, 503)},
         description=(
             "Places a pending order (the coupon, if any, is redeemed at once) and answers where "
-            "to pay: the Stripe Checkout URL, or bank-transfer instructions (account, amount, "
-            "reference). An order a coupon makes free is paid at once (`method: none`). "
+            "to pay: the payment page to open (`stripe_checkout`, `vnpay`, `momo`: `url`), or "
+            "bank-transfer instructions (account, amount, reference). An order a coupon makes "
+            "free is paid at once (`method: none`). Only the provider's signed notification "
+            "confirms a payment, never the learner coming back. "
             "409 `tier_included` / `tier_free` / `tier_inactive`: the tier cannot be bought now; "
             "422 `coupon_*`: the code cannot be used; 503 `payment_unavailable`: the card "
             "service did not answer (nothing was charged)."
@@ -111,7 +123,12 @@ class CheckoutView(generics.GenericAPIView):
         data = serializer.validated_data
         try:
             checkout = check_out(
-                request.user, data["tier"], data["provider"], data["coupon"], request.build_absolute_uri
+                request.user,
+                data["tier"],
+                data["provider"],
+                data["coupon"],
+                request.build_absolute_uri,
+                client_ip(request._request) or "",
             )
         except coupons.CouponError as error:
             raise _coupon_refusal(error) from error
