@@ -2,14 +2,10 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
+from learning.api.serializers import CourseRefSerializer
 from memberships.policy import can_join
 
 from ..models import LiveSession
-
-
-class CourseRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
 
 
 class LiveSessionSerializer(serializers.ModelSerializer):

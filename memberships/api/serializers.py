@@ -7,7 +7,7 @@ from rest_framework import serializers
 from ..models import Order, PaymentProvider, Subscription, Tier
 
 
-class TierSerializer(serializers.ModelSerializer):
+class MembershipTierSerializer(serializers.ModelSerializer):
     features = serializers.ListField(
         source="feature_list", child=serializers.CharField(), help_text=_("One benefit per item.")
     )
@@ -52,7 +52,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
 
 class MySubscriptionSerializer(serializers.Serializer):
-    tier = TierSerializer(
+    tier = MembershipTierSerializer(
         allow_null=True, help_text=_("The tier the caller has now (the free tier without a plan).")
     )
     subscription = SubscriptionSerializer(

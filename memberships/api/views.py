@@ -27,9 +27,9 @@ from .serializers import (
     CheckoutSerializer,
     CouponCheckSerializer,
     CouponQuoteSerializer,
+    MembershipTierSerializer,
     MySubscriptionSerializer,
     OrderSerializer,
-    TierSerializer,
 )
 
 
@@ -37,7 +37,7 @@ class TierList(generics.ListAPIView):
     """The plans on offer, cheapest first, with their prices and what each includes."""
 
     permission_classes = [AllowAny]
-    serializer_class = TierSerializer
+    serializer_class = MembershipTierSerializer
 
     def get_queryset(self):
         user = self.request.user

@@ -40,7 +40,7 @@ def test_my_upcoming_sessions_are_those_of_my_courses_soonest_first(
     results = client_for(enrolled_gold).get(SESSIONS).json()["results"]
 
     assert [s["id"] for s in results] == [sooner.pk, later.pk]
-    assert results[0]["course"] == {"id": course.pk, "title": "Async Python"}
+    assert results[0]["course"] == {"id": course.pk, "slug": course.slug, "title": "Async Python"}
     assert results[0]["can_join"] is True
     assert results[0]["is_open"] is False
     assert results[0]["starts_at"].endswith("Z")

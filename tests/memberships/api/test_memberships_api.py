@@ -18,6 +18,7 @@ from memberships.payments import orders
 from ...api.clients import assert_error, assert_token_refusals, client_for
 from ..conftest import RECORDED_ORDER_REFERENCE, recorded, stripe_signature
 from ..factories import CouponFactory
+from ..gateways import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -346,3 +347,23 @@ def test_listing_tiers_costs_the_same_queries_however_many_there_are(silver, tie
     with CaptureQueriesContext(connection) as four:
         assert len(api.get(TIERS).json()["results"]) == 4
     assert len(four) == len(three)
+
+
+def test_vnpay_and_momo_checkouts_answer_their_signed_payment_pages(learner, tiers, vnpay, momo):
+    api = client_for(learner)
+    by_vnpay = _checkout(api, provider="vnpay")
+    assert by_vnpay.status_code == 201, by_vnpay.content
+    payment = by_vnpay.json()["payment"]
+    assert payment["method"] == "vnpay"
+    assert payment["url"].startswith(f"{vnpay.url}/paymentv2/vpcpay.html?")
+    assert fetch(payment["url"])[0] == 200  # the stand-in checks our signature
+    assert vnpay.refused == []
+
+    by_momo = _checkout(api, provider="momo").json()
+    order = Order.objects.get(user=learner, provider="momo")
+    assert by_momo["payment"] == {
+        "method": "momo",
+        "url": f"{momo.url}/pay/{order.reference}",
+        "bank_transfer": None,
+    }
+    assert momo.refused == []
