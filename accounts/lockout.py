@@ -22,7 +22,8 @@ elsewhere does not keep its owner out at home.
 
 Attempts refused during a lock are not counted (`AXES_RESET_COOL_OFF_ON_FAILURE_DURING_
 LOCKOUT = False`), so a lock lifts when the page says it does. A future API login calls
-`authenticate_counted()` and answers 429 with `lock` when it gets one.
+`authenticate_counted()`; under `/api/` the lockout answer is the API's error envelope
+(429, code `account_locked`) with the same facts as the page.
 """
 
 from dataclasses import dataclass
@@ -33,15 +34,18 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.dispatch import Signal
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt, AccessLog
 from axes.signals import user_locked_out
+
+from api.errors import envelope
 
 # Sent once, when a failure starts a lock (not again for attempts refused during it):
 # the point for a "your account was locked" email or an alert. Arguments: request,
@@ -166,12 +170,48 @@ class LockoutHandler(AxesDatabaseHandler):
         return count
 
 
+# What each lock means, for the API's answer (the page says the same in its template).
+LOCK_MESSAGES = {
+    Scope.PAIR: _(
+        "Too many wrong passwords for this account from your address, so signing in to it "
+        "from here is paused. Other accounts are not affected."
+    ),
+    Scope.ADDRESS: _(
+        "Many wrong passwords for different accounts came from your network address, so new "
+        "sign-ins from it are paused. Accounts that signed in from this network recently can "
+        "still sign in."
+    ),
+    Scope.ACCOUNT: _(
+        "Many wrong passwords for this account came from different places, so sign-in to it "
+        "is paused from new locations. Its owner can still sign in from a device and network "
+        "they used recently."
+    ),
+}
+
+
+def api_lockout_response(lock: Lock) -> JsonResponse:
+    """The API's lockout answer: 429, `account_locked`, which lock and until when."""
+    wait = max(lock.until - timezone.now(), timedelta(0))
+    retry_after = max(1, int(wait.total_seconds() + 0.999))
+    details = {
+        "scope": str(lock.scope),
+        "until": lock.until.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "retry_after": retry_after,
+    }
+    response = JsonResponse(envelope("account_locked", LOCK_MESSAGES[lock.scope], details), status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """The lockout page (AXES_LOCKOUT_CALLABLE): what is locked, and until when."""
+    """The lockout page (AXES_LOCKOUT_CALLABLE): what is locked, and until when. Under
+    `/api/` the same facts in the API's error envelope."""
     username = get_client_username(request, credentials)
     lock = current_lock(username, request.axes_ip_address)
     if lock is None:  # lifted in the meantime: count it as the pair lock just ending
         lock = Lock(Scope.PAIR, timezone.now())
+    if request.path.startswith("/api/"):
+        return api_lockout_response(lock)
     # Rendered now: axes' middleware returns it after the view, past template rendering.
     return render(
         request,

@@ -18,6 +18,8 @@ APP_ROUTES: list[tuple[str, str]] = [
     ("live/", "live.api.urls"),
     ("notifications/", "notifications.api.urls"),
     ("certificates/verify/", "certificates.api.verification_urls"),
+    ("auth/", "accounts.api.urls"),
+    ("me/", "accounts.api.me_urls"),
 ]
 
 urlpatterns = [

@@ -870,13 +870,27 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("API_REFRESH_TOKEN_DAYS", default=7)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
-    "UPDATE_LAST_LOGIN": True,
+    # The API's sign-in sends Django's user_logged_in, which records the last login.
+    "UPDATE_LAST_LOGIN": False,
+    # Tokens carry a digest of the password hash: a password change refuses every token
+    # issued before it, access tokens included, at no extra cost per request.
+    "CHECK_REVOKE_TOKEN": True,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": env("API_SIGNING_KEY", default=SECRET_KEY),
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
+# API sign-in (accounts/api_tokens.py, accounts/api/): a refresh token rotated this many
+# seconds ago by a request racing the same client is refused without ending the sign-in;
+# any later reuse of a rotated token ends the whole family (RFC 9700 §4.14).
+API_REFRESH_RACE_SECONDS = env.int("API_REFRESH_RACE_SECONDS", default=10)
+# How long the ticket from a password step stays good for the second-factor step.
+API_MFA_TICKET_SECONDS = env.int("API_MFA_TICKET_SECONDS", default=300)
+# Browser clients may keep the refresh token in this httpOnly, SameSite=Strict cookie,
+# scoped to the auth routes (Secure unless DEBUG); refreshing from it needs CSRF.
+API_REFRESH_COOKIE_NAME = env("API_REFRESH_COOKIE_NAME", default="lectern_refresh")
+API_REFRESH_COOKIE_PATH = "/api/v1/auth/"
 IDEMPOTENCY_TTL = 24 * 60 * 60  # seconds a key's first answer is replayed
 IDEMPOTENCY_WAIT = 10  # seconds a duplicate waits for the first request's answer
 # Other sites' browsers may call the API only from these origins (none by default).
