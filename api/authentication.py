@@ -10,8 +10,10 @@ the same one query simplejwt spends on the user alone.
 
 from django.utils.translation import gettext_lazy as _
 
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt import exceptions as jwt_exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
@@ -24,8 +26,13 @@ class AccessTokenAuthentication(JWTAuthentication):
     def get_user(self, validated_token):
         family_id = validated_token.get(FAMILY_CLAIM)
         if family_id is None:
-            # Not from an API sign-in (a token made in code): simplejwt's own checks.
-            return super().get_user(validated_token)
+            # Not from an API sign-in (a token made in code): simplejwt's own checks,
+            # whose refusals keep their code in a dict the error envelope does not read.
+            try:
+                return super().get_user(validated_token)
+            except jwt_exceptions.AuthenticationFailed as refusal:
+                detail = refusal.detail
+                raise AuthenticationFailed(str(detail["detail"]), code=str(detail["code"])) from refusal
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as error:

@@ -50,7 +50,7 @@ def _form_errors(form, renames: dict[str, str]) -> serializers.ValidationError:
     """A Django form's errors as the API's validation error, under the API's field names."""
     fields = {}
     for name, errors in form.errors.as_data().items():
-        key = "non_field_errors" if name == "__all__" else renames.get(name, name)
+        key = renames.get(name) or ("non_field_errors" if name == "__all__" else name)
         fields.setdefault(key, []).extend(
             serializers.ErrorDetail(message, code=error.code or "invalid")
             for error in errors
