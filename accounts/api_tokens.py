@@ -91,7 +91,7 @@ def rotate(raw_refresh: str) -> TokenPair:
 
     with transaction.atomic():
         family = (
-            ApiTokenFamily.objects.select_for_update()
+            ApiTokenFamily.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=family_id, user_id=token.get(api_settings.USER_ID_CLAIM))
             .first()
