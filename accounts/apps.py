@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 from wagtail.users.apps import WagtailUsersAppConfig
 
@@ -11,6 +12,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Connects the receiver that marks a session which set up its authenticator.
         from . import staff_mfa  # noqa: F401
+        from .schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)
 
 
 class LecternUsersAppConfig(WagtailUsersAppConfig):

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 import jwt
 import pytest
+from django_q.models import Schedule
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import ApiTokenFamily, RevokeReason
+from accounts.tasks import delete_ended_api_sign_ins
 from api.authentication import AccessTokenAuthentication
 
 from ...conftest import PASSWORD
@@ -164,3 +166,14 @@ def test_checking_an_access_token_costs_one_query(learner, django_assert_num_que
     validated = AccessTokenAuthentication().get_validated_token(access.encode())
     with django_assert_num_queries(1):
         assert AccessTokenAuthentication().get_user(validated) == learner
+
+
+def test_the_daily_job_deletes_only_sign_ins_whose_tokens_all_expired(learner):
+    ended, live = tokens_for(learner), tokens_for(learner)
+    ApiTokenFamily.objects.filter(current_jti=RefreshToken(ended["refresh"])["jti"]).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    assert delete_ended_api_sign_ins() == 1
+    assert refresh(live["refresh"]).status_code == 200
+    assert refresh(ended["refresh"]).status_code == 401
+    assert Schedule.objects.filter(func="accounts.tasks.delete_ended_api_sign_ins").exists()
