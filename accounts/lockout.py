@@ -27,7 +27,7 @@ LOCKOUT = False`), so a lock lifts when the page says it does. A future API logi
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -195,7 +195,7 @@ def api_lockout_response(lock: Lock) -> JsonResponse:
     retry_after = max(1, int(wait.total_seconds() + 0.999))
     details = {
         "scope": str(lock.scope),
-        "until": lock.until.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "until": lock.until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "retry_after": retry_after,
     }
     response = JsonResponse(envelope("account_locked", LOCK_MESSAGES[lock.scope], details), status=429)

@@ -1,8 +1,11 @@
 """API sign-in counts toward the same lockout as the site's form: the same (account,
 address) pair, the same limits, the same truthful answer, in the API's envelope."""
 
+from datetime import UTC, datetime, timedelta
+
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 from axes.models import AccessAttempt
@@ -51,6 +54,8 @@ def test_ten_wrong_api_passwords_lock_the_pair_on_the_site_too(home, learner):
     assert error["details"]["scope"] == "pair"
     assert "Other accounts are not affected" in error["message"]
     assert 3500 <= int(response["Retry-After"]) == error["details"]["retry_after"] <= 3600
+    until = datetime.strptime(error["details"]["until"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert timedelta(minutes=58) < until - timezone.now() <= timedelta(hours=1)
     assert AccessAttempt.objects.get(username=learner.email, ip_address=HOME).failures_since_start == 10
 
     # The right password is refused too, over the API and on the site, and not counted.
