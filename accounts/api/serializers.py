@@ -1,8 +1,6 @@
 """What the account routes read and answer. The rules (password validators, the bot
 check, who may sign in) are allauth's forms and our services; these only name fields."""
 
-from datetime import UTC
-
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -24,12 +22,6 @@ COOKIE_HELP = _(
     "cookie needs the CSRF token: send the `csrftoken` cookie's value (also returned as "
     "`csrf_token`) in an `X-CSRFToken` header."
 )
-
-
-# Times are UTC, as the `Z` of REST_FRAMEWORK's DATETIME_FORMAT says; without it DRF would
-# convert them to TIME_ZONE first and still print `Z`.
-def _utc(**kwargs) -> serializers.DateTimeField:
-    return serializers.DateTimeField(default_timezone=UTC, **kwargs)
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -60,12 +52,12 @@ class SecondFactorSerializer(serializers.Serializer):
 class TokenPairSerializer(serializers.Serializer):
     token_type = serializers.CharField(default="Bearer")
     access = serializers.CharField(help_text=_("Send as `Authorization: Bearer <access>`."))
-    access_expires = _utc()
+    access_expires = serializers.DateTimeField()
     refresh = serializers.CharField(
         allow_null=True,
         help_text=_("Good for one use: each refresh returns the next. Null in cookie mode."),
     )
-    refresh_expires = _utc()
+    refresh_expires = serializers.DateTimeField()
     csrf_token = serializers.CharField(
         required=False, help_text=_("Cookie mode only: send it as `X-CSRFToken` when refreshing.")
     )
@@ -119,7 +111,7 @@ class BotCheckSerializer(serializers.Serializer):
 
 class ProfileSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
-    date_joined = _utc(read_only=True)
+    date_joined = serializers.DateTimeField(read_only=True)
     email_verified = serializers.SerializerMethodField()
     mfa_enabled = serializers.SerializerMethodField()
 
