@@ -139,3 +139,13 @@ def test_a_link_stops_working_when_the_plan_behind_it_ends(silver, silver_ebook)
     Subscription.objects.filter(user=silver).update(status=SubscriptionStatus.REVOKED)
     assert _fetch(url).status_code == 403
     assert not EbookDownload.objects.exists()
+
+
+def test_a_visitors_ebook_list_costs_the_same_queries_for_few_or_many(client, silver_ebook, ebooks, tiers):
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(EBOOKS).json()["results"][0]["can_download"] is False
+    for n in range(4):
+        EbookPageFactory(parent=ebooks, title=f"Book {n}", required_tier=tiers["gold"])
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get(EBOOKS).json()["results"]) == 5
+    assert len(five) == len(one)
