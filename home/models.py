@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -28,6 +29,12 @@ class SiteSettings(BaseSiteSetting):
     tagline = models.CharField(max_length=200, default="Learn from people who do the work.")
     footer_text = models.CharField(max_length=255, blank=True, default="Lectern — online courses")
     contact_email = models.EmailField(blank=True)
+    # The seller printed on every receipt (the business that takes the money).
+    seller_name = models.CharField(
+        _("seller's legal name"), max_length=200, blank=True, help_text=_("Printed on receipts.")
+    )
+    seller_address = models.CharField(_("seller's address"), max_length=300, blank=True)
+    seller_tax_code = models.CharField(_("seller's tax code (MST)"), max_length=20, blank=True)
 
 
 class HomePage(Page):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from images.models import LecternImage
+from memberships import policy
 from memberships.models import Subscription
 
 from .catalog import CARD_RENDITION
@@ -32,6 +33,7 @@ class CourseProgress:
     percent: int = 0
     continue_lesson: LessonPage | None = None
     continue_at: float = 0.0
+    bought: bool = False
 
     @property
     def is_complete(self) -> bool:
@@ -64,7 +66,8 @@ def enrolled_courses(user) -> list[CourseProgress]:
     )
     if not enrollments:
         return []
-    items = [CourseProgress(enrollment=e, course=e.course) for e in enrollments]
+    owned = policy.bought_course_ids(user)
+    items = [CourseProgress(enrollment=e, course=e.course, bought=e.course_id in owned) for e in enrollments]
     by_path = {item.course.path: item for item in items}
     course_path_len = len(items[0].course.path)
     condition = Q()
@@ -108,6 +111,21 @@ def _choose_continue(item: CourseProgress, progress: dict, done: set[int]) -> No
         item.continue_lesson = item.lessons[0]
     if item.continue_lesson is not None:
         item.continue_at = resume_position(progress.get(item.continue_lesson.pk))
+
+
+def bought_not_started(user) -> list[CoursePage]:
+    """Courses `user` bought but has not enrolled in yet (one query): "My learning" lists
+    them so a purchase is never lost from sight."""
+    owned = policy.bought_course_ids(user)
+    if not owned:
+        return []
+    return list(
+        CoursePage.objects.live()
+        .filter(pk__in=owned)
+        .exclude(enrollments__user=user)
+        .select_related("cover_image")
+        .order_by("title")
+    )
 
 
 def subscription_status(user) -> Subscription | None:

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ from notifications.inbox import notify
 from notifications.mail import send_templated_email
 
 from .enrollment import EnrollmentRefused, can_enroll, enroll
-from .models import CoursePage, Enrollment, EnrollmentStatus, LessonPage, LessonProgress
+from .models import CoursePage, CourseWatchDay, Enrollment, EnrollmentStatus, LessonPage, LessonProgress
 from .signals import course_completed, lesson_completed
 
 TOKEN_SALT = "learning.heartbeat"  # noqa: S105 (a signing namespace, not a secret)
@@ -276,7 +277,9 @@ def record_heartbeat(
         anchor = max(anchor + timedelta(seconds=claimed / TOP_SPEED), now - timedelta(seconds=CARRY_SECONDS))
         merged = merge_ranges([*progress.watched_ranges, *new_ranges], duration)
         progress.watched_ranges = merged
+        newly_watched = round(covered_seconds(merged), 3) - progress.watched_seconds
         progress.watched_seconds = round(covered_seconds(merged), 3)
+        _add_watch_time(user, course, newly_watched, now)
         progress.duration_seconds = duration
         progress.position_seconds = max(0.0, min(position, duration) if duration else position)
         progress.last_beat, progress.last_beat_at, progress.speed_anchor_at = sequence, now, anchor
@@ -315,6 +318,24 @@ def record_heartbeat(
         completed=progress.completed_at is not None,
         course_percent=enrollment.progress_percent if enrollment else 0,
     )
+
+
+def _add_watch_time(user, course: CoursePage | None, seconds: float, now: datetime) -> None:
+    """Count newly watched seconds towards the course's day (instructor earnings read it)."""
+    if course is None or seconds <= 0:
+        return
+    day = timezone.localdate(now)
+    updated = CourseWatchDay.objects.filter(user=user, course=course, day=day).update(
+        seconds=F("seconds") + seconds
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                CourseWatchDay.objects.create(user=user, course=course, day=day, seconds=seconds)
+        except IntegrityError:
+            CourseWatchDay.objects.filter(user=user, course=course, day=day).update(
+                seconds=F("seconds") + seconds
+            )
 
 
 # ---------------------------------------------------------------------------- completion

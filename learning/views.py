@@ -217,6 +217,7 @@ def dashboard(request):
         "learning/dashboard.html",
         {
             "courses": dashboard_service.enrolled_courses(request.user),
+            "bought_courses": dashboard_service.bought_not_started(request.user),
             "subscription": subscription,
             "current_tier": subscription.tier if subscription else policy.tier_of(request.user),
         },

@@ -109,8 +109,8 @@ class ConfirmBankTransferView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
         )
         messages.success(
             request,
-            _("%(reference)s confirmed: %(email)s now has %(tier)s. Receipt sent.")
-            % {"reference": order.reference, "email": order.email, "tier": order.tier.name},
+            _("%(reference)s confirmed: %(email)s now has %(what)s. Receipt sent.")
+            % {"reference": order.reference, "email": order.email, "what": order.description},
         )
         return redirect(self.index_url_name)
 

@@ -1,4 +1,8 @@
-"""Coupons: is this code good for this learner and plan, what does it take off, and use it.
+"""Coupons: is this code good for this learner and product, what does it take off, and use it.
+
+A product is what an order item sells: a Tier (one period) or a course sold on its own.
+Both have `price` and `currency`; a coupon lists the plans and courses it is for, or
+neither to apply to everything.
 
 `validate` answers early, for the checkout page's "Apply" button. `redeem` is the only
 place a use is counted, and it re-checks every limit with the coupon row locked: two
@@ -32,9 +36,9 @@ def normalize_code(code: str) -> str:
     return (code or "").strip().upper()
 
 
-def validate(code: str, user, tier: Tier, *, at=None) -> Coupon:
-    """The coupon `code` names, if `user` may use it on `tier` now; else a CouponError
-    whose message can be shown to the learner as it is."""
+def validate(code: str, user, tier, *, at=None) -> Coupon:
+    """The coupon `code` names, if `user` may use it on `tier` (a Tier or a course) now;
+    else a CouponError whose message can be shown to the learner as it is."""
     code = normalize_code(code)
     coupon = Coupon.objects.filter(code__iexact=code, active=True).first() if code else None
     if coupon is None:
@@ -44,8 +48,9 @@ def validate(code: str, user, tier: Tier, *, at=None) -> Coupon:
     return coupon
 
 
-def price_with(tier: Tier, coupon: Coupon | None) -> Price:
-    """Discount and amount to pay for one period of `tier`, rounded to the currency's unit.
+def price_with(tier, coupon: Coupon | None) -> Price:
+    """Discount and amount to pay for `tier` (one period of a Tier, or a course), rounded
+    to the currency's unit.
 
     A percentage is rounded half-up to the currency's smallest unit (whole dong for VND);
     a fixed amount never takes the price below zero.
@@ -92,16 +97,28 @@ def release(order: Order) -> bool:
     return True
 
 
-def _check_applies(coupon: Coupon, tier: Tier, *, at=None) -> None:
+def _applies_to(coupon: Coupon, product) -> bool:
+    if not coupon.pk:
+        return True
+    tier_ids = set(coupon.tiers.values_list("pk", flat=True))
+    course_ids = set(coupon.courses.values_list("pk", flat=True))
+    if not tier_ids and not course_ids:
+        return True
+    return product.pk in (tier_ids if isinstance(product, Tier) else course_ids)
+
+
+def _check_applies(coupon: Coupon, tier, *, at=None) -> None:
     at = at or timezone.now()
     if coupon.valid_from and at < coupon.valid_from:
         raise CouponError(_("This code is not active yet."), code="not_yet")
     if coupon.valid_until and at >= coupon.valid_until:
         raise CouponError(_("This code has expired."), code="expired")
-    if coupon.pk and coupon.tiers.exists() and not coupon.tiers.filter(pk=tier.pk).exists():
-        raise CouponError(
-            _("This code does not apply to the %(tier)s plan.") % {"tier": tier.name}, code="wrong_tier"
-        )
+    if not _applies_to(coupon, tier):
+        if isinstance(tier, Tier):
+            message = _("This code does not apply to the %(tier)s plan.") % {"tier": tier.name}
+        else:
+            message = _("This code does not apply to “%(course)s”.") % {"course": tier.title}
+        raise CouponError(message, code="wrong_tier")
     if coupon.kind == CouponKind.FIXED and coupon.currency.upper() != tier.currency.upper():
         raise CouponError(
             _("This code cannot be used for prices in %(currency)s.") % {"currency": tier.currency},

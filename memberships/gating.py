@@ -36,12 +36,24 @@ def render_teaser(request, page, decision, status=403):
         "required_tier": decision.required_tier,
         "upgrade_tiers": decision.upgrade_tiers,
         "teaser_text": getattr(page, "summary", "") or page.search_description,
+        "course_offer": course_offer(request.user, page, decision),
     }
     # A lesson locked by sequential unlock says which lesson to finish, not "upgrade".
     template = (
         "learning/locked.html" if decision.reason == policy.Reason.LOCKED else "memberships/teaser.html"
     )
     return TemplateResponse(request, template, context, status=status)
+
+
+def course_offer(user, page, decision):
+    """The course `page` belongs to, when it is sold on its own and buying it would open
+    `page` for this viewer (a visitor, or a learner below the tier); else None."""
+    if decision.reason not in (policy.Reason.LOGIN_REQUIRED, policy.Reason.TIER_TOO_LOW):
+        return None
+    course = getattr(page, "access_course", None)
+    if course is None or not getattr(course, "is_for_sale", False) or policy.owns_course(user, course):
+        return None
+    return course
 
 
 class PrivateResponseMiddleware:

@@ -13,7 +13,11 @@ Rules:
 4. Content staff (superusers, and groups holding `memberships.open_all_content`, which
    the Editors and Moderators groups get) open everything.
 5. A course's own instructors open everything in that course.
-6. In a course marked sequential, a lesson opens only once the lessons before it in
+6. A learner who bought a course on its own (a live `CoursePurchase`) opens everything
+   in it for life, whatever their tier does later: its pages, lessons, videos, quizzes,
+   certificate and the ebooks attached to it, and its live sessions when the course
+   says buyers join them. A refund revokes the purchase and with it this rule.
+7. In a course marked sequential, a lesson opens only once the lessons before it in
    outline order are complete (preview lessons, content staff and the course's
    instructors are exempt).
 
@@ -30,7 +34,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.utils.functional import cached_property
 
-from .models import Tier
+from .models import CoursePurchase, Tier
 
 
 class Reason(StrEnum):
@@ -39,6 +43,7 @@ class Reason(StrEnum):
     STAFF = "staff"
     INSTRUCTOR = "instructor"
     MEMBER = "member"
+    PURCHASED = "purchased"
     LOGIN_REQUIRED = "login_required"
     TIER_TOO_LOW = "tier_too_low"
     NOT_IN_TIER = "not_in_tier"
@@ -130,6 +135,41 @@ def tier_of(user) -> Tier | None:
 def forget_tier(user) -> None:
     """Drop the per-request cache after a subscription change in the same request."""
     user.__dict__.pop("_lectern_tier", None)
+
+
+def bought_course_ids(user) -> frozenset[int]:
+    """Ids of the courses `user` bought and still owns (not refunded).
+
+    One query per request, cached on the user object like `tier_of`.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    cached = user.__dict__.get("_lectern_bought")
+    if cached is None:
+        cached = frozenset(
+            CoursePurchase.objects.live().filter(user=user).values_list("course_id", flat=True)
+        )
+        user._lectern_bought = cached
+    return cached
+
+
+def forget_purchases(user) -> None:
+    """Drop the per-request cache after a purchase was granted or revoked in this request."""
+    user.__dict__.pop("_lectern_bought", None)
+
+
+def owns_course(user, course) -> bool:
+    return course is not None and course.pk in bought_course_ids(user)
+
+
+def _purchase_opens(user, course_id: int | None, feature: str | None, course=None) -> bool:
+    """Rule 6: a bought course opens everything in it; live sessions only if the course
+    says buyers join them."""
+    if course_id is None or course_id not in bought_course_ids(user):
+        return False
+    if feature == "includes_live_sessions":
+        return bool(getattr(course, "purchase_includes_live", False))
+    return True
 
 
 def is_content_staff(user) -> bool:
@@ -244,7 +284,9 @@ def _is_open(tier: Tier | None) -> bool:
     return tier is None or tier.is_free
 
 
-def _check(user, required: Tier | None, *, course=None, feature: str | None = None) -> Decision:
+def _check(
+    user, required: Tier | None, *, course=None, feature: str | None = None, course_id: int | None = None
+) -> Decision:
     if not user.is_authenticated:
         return Decision(False, Reason.LOGIN_REQUIRED, required, tier_of(user))
     # The member check comes first: it is the common case and costs one cached query,
@@ -253,6 +295,8 @@ def _check(user, required: Tier | None, *, course=None, feature: str | None = No
     has_feature = not feature or getattr(tier, feature, False)
     if has_feature and tier is not None and tier.includes(required):
         return Decision(True, Reason.MEMBER, required, tier)
+    if _purchase_opens(user, course.pk if course is not None else course_id, feature, course):
+        return Decision(True, Reason.PURCHASED, required, tier)
     if is_content_staff(user):
         return Decision(True, Reason.STAFF, required)
     if teaches(user, course):
@@ -270,9 +314,12 @@ def can_view(user, page) -> Decision:
         decision = Decision(True, Reason.FREE, required)
     else:
         decision = _check(user, required, course=course)
-    if decision.allowed and decision.reason in (Reason.FREE, Reason.MEMBER) and _is_lesson(page):
+    if decision.allowed and decision.reason in _SEQUENCE_APPLIES and _is_lesson(page):
         return _check_sequence(user, page, course, decision)
     return decision
+
+
+_SEQUENCE_APPLIES = (Reason.FREE, Reason.MEMBER, Reason.PURCHASED)
 
 
 def _check_sequence(user, lesson, course, decision: Decision) -> Decision:
@@ -292,11 +339,12 @@ def can_play(user, lesson) -> Decision:
 
 
 def can_download(user, ebook) -> Decision:
-    """May `user` download `ebook`'s file? Ebooks are a tier benefit, never free by default."""
+    """May `user` download `ebook`'s file? Ebooks are a tier benefit, never free by default;
+    an ebook attached to a course also opens to those who bought that course."""
     required = ebook.required_tier
     if required is not None and required.is_free:
         return Decision(True, Reason.FREE, required)
-    return _check(user, required, feature="includes_ebooks")
+    return _check(user, required, feature="includes_ebooks", course_id=getattr(ebook, "course_id", None))
 
 
 def can_join(user, course) -> Decision:

@@ -2,5 +2,5 @@
 
 from django.dispatch import Signal
 
-# order: an Order that has just become paid (sent once, inside mark_paid's transaction).
+# order: an Order that has just become paid (sent once, inside confirm_order's transaction).
 order_paid = Signal()

@@ -10,7 +10,9 @@ urlpatterns = [
     path("mine/", views.my_membership, name="mine"),
     # Payments
     path("checkout/<slug:tier_slug>/", payment_views.checkout, name="checkout"),
+    path("courses/<int:course_id>/buy/", payment_views.buy_course, name="buy_course"),
     path("orders/<str:reference>/", payment_views.order_detail, name="order"),
+    path("orders/<str:reference>/receipt.pdf", payment_views.receipt_pdf, name="receipt"),
     path("orders/<str:reference>/cancel/", payment_views.cancel_order, name="cancel_order"),
     path("orders/<str:reference>/stripe/success/", payment_views.stripe_success, name="stripe_success"),
     path("orders/<str:reference>/stripe/cancel/", payment_views.stripe_cancel, name="stripe_cancel"),

@@ -8,13 +8,14 @@ from .courses import (
     ModulePage,
 )
 from .ebooks import EbookDownload, EbookIndexPage, EbookPage
-from .progress import Enrollment, EnrollmentStatus, LessonProgress
+from .progress import CourseWatchDay, Enrollment, EnrollmentStatus, LessonProgress
 
 __all__ = [
     "Category",
     "CourseIndexPage",
     "CoursePage",
     "CoursePageTag",
+    "CourseWatchDay",
     "EbookDownload",
     "EbookIndexPage",
     "EbookPage",

@@ -132,6 +132,19 @@ class CoursePage(Page):
     is_sequential = models.BooleanField(
         default=False, help_text=_("Learners must finish each lesson before the next opens.")
     )
+    price = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        verbose_name=_("one-off price (VND)"),
+        help_text=_(
+            "Whole đồng. Learners below the tier may buy this course for life. Empty: not sold on its own."
+        ),
+    )
+    purchase_includes_live = models.BooleanField(
+        default=False,
+        verbose_name=_("buyers join live sessions"),
+        help_text=_("Learners who bought this course may join its live sessions too."),
+    )
 
     parent_page_types = ["learning.CourseIndexPage"]
     subpage_types = ["learning.ModulePage"]
@@ -151,8 +164,17 @@ class CoursePage(Page):
         FieldPanel("tags"),
         FieldPanel("instructors"),
     ]
-    access_panels = [FieldPanel("required_tier"), FieldPanel("is_sequential")]
+    access_panels = [
+        FieldPanel("required_tier"),
+        FieldPanel("is_sequential"),
+        MultiFieldPanel(
+            [FieldPanel("price"), FieldPanel("purchase_includes_live")], heading=_("Sold on its own")
+        ),
+    ]
     edit_handler = tabs(content_panels, details=details_panels, access=access_panels)
+
+    # Single-course prices are whole đồng: the business sells in Vietnam.
+    currency = "VND"
 
     search_fields = [
         *Page.search_fields,
@@ -167,6 +189,11 @@ class CoursePage(Page):
     @property
     def is_free(self) -> bool:
         return self.required_tier_id is None or self.required_tier.is_free
+
+    @property
+    def is_for_sale(self) -> bool:
+        """Sold on its own: it has a one-off price and is not free anyway."""
+        return bool(self.price) and not self.is_free
 
     # What the entitlement policy reads (memberships.policy.Gated / GatedCourse).
     @property

@@ -65,6 +65,14 @@ class EbookPage(Page):
         default=_default_ebook_tier,
         help_text=_("Lowest tier that may download. Defaults to the first tier with ebooks."),
     )
+    course = models.ForeignKey(
+        "learning.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ebooks",
+        help_text=_("Attached to this course: learners who bought the course may download it too."),
+    )
     # Counted by record_download; kept out of the panels so editors never overwrite it.
     download_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -81,7 +89,7 @@ class EbookPage(Page):
         FieldPanel("document"),
         FieldPanel("page_count"),
     ]
-    edit_handler = tabs(content_panels, access=[FieldPanel("required_tier")])
+    edit_handler = tabs(content_panels, access=[FieldPanel("required_tier"), FieldPanel("course")])
 
     search_fields = [
         *Page.search_fields,

@@ -77,3 +77,26 @@ class LessonProgress(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class CourseWatchDay(models.Model):
+    """Seconds of video one learner newly watched in one course on one day.
+
+    Added to by each accepted heartbeat (only ranges not watched before count, like the
+    lesson's coverage), so instructor earnings can split subscription revenue by the
+    minutes watched in each instructor's courses in a month.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("learning.CoursePage", on_delete=models.CASCADE, related_name="watch_days")
+    day = models.DateField()
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course", "day"], name="one_watch_day_per_course")
+        ]
+        indexes = [models.Index(fields=["day", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.course_id} · {self.day}: {self.seconds:.0f} s"

@@ -3,13 +3,18 @@ from .payments import (
     Coupon,
     CouponKind,
     CouponRedemption,
+    ItemKind,
     MismatchKind,
     Order,
+    OrderItem,
     OrderStatus,
     PaymentProvider,
     ReconciliationMismatch,
+    Refund,
+    RefundMethod,
     WebhookEvent,
 )
+from .purchases import CoursePurchase
 from .subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus
 from .tiers import BillingPeriod, Tier
 
@@ -18,12 +23,17 @@ __all__ = [
     "Coupon",
     "CouponKind",
     "CouponRedemption",
+    "CoursePurchase",
+    "ItemKind",
     "MismatchKind",
     "Order",
+    "OrderItem",
     "OrderStatus",
     "PaymentProvider",
     "PlaybackSession",
     "ReconciliationMismatch",
+    "Refund",
+    "RefundMethod",
     "Subscription",
     "SubscriptionEvent",
     "SubscriptionStatus",

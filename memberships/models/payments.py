@@ -1,8 +1,8 @@
-"""Orders, coupons and the payment providers' webhook log.
+"""Orders and their items, refunds, coupons and the payment providers' webhook log.
 
-An Order is what a learner agreed to pay for one period of a tier; it becomes a
-Subscription only when the money is confirmed (Stripe's webhook, or staff confirming a
-bank transfer). Orders are financial records: they keep their numbers even if the
+An Order is what a learner agreed to pay; its items say for what (one period of a tier,
+or one course for life). It grants them only when the money is confirmed (a provider's
+signed notification, or staff confirming a bank transfer). Orders are financial records: they keep their numbers even if the
 learner deletes their account (user becomes NULL, the email snapshot stays), so revenue
 reports never change after the fact.
 """
@@ -16,7 +16,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 ORDER_REFERENCE_PREFIX = "LCT-ORD-"
@@ -34,6 +36,11 @@ class OrderStatus(models.TextChoices):
     FAILED = "failed", _("Payment failed")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
+
+
+class ItemKind(models.TextChoices):
+    TIER = "tier", _("Membership period")
+    COURSE = "course", _("Course")
 
 
 class PaymentProvider(models.TextChoices):
@@ -57,7 +64,14 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="orders"
     )
     email = models.EmailField(help_text=_("The buyer's email when ordering; kept if the account goes."))
-    tier = models.ForeignKey("memberships.Tier", on_delete=models.PROTECT, related_name="orders")
+    tier = models.ForeignKey(
+        "memberships.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text=_("The plan, for an order of a membership period (empty for a course)."),
+    )
     list_price = models.DecimalField(max_digits=12, decimal_places=2)
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     amount = models.DecimalField(max_digits=12, decimal_places=2, help_text=_("What the learner pays."))
@@ -89,6 +103,11 @@ class Order(models.Model):
     subscription = models.ForeignKey(
         "memberships.Subscription", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # A company invoice (hóa đơn công ty) the buyer asked for; staff issue it from these.
+    invoice_company = models.CharField(_("company name"), max_length=200, blank=True)
+    invoice_tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
+    invoice_address = models.CharField(_("company address"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -111,6 +130,98 @@ class Order(models.Model):
     @property
     def awaits_bank_transfer(self) -> bool:
         return self.is_pending and self.provider == PaymentProvider.MANUAL
+
+    @property
+    def wants_invoice(self) -> bool:
+        return bool(self.invoice_company or self.invoice_tax_code)
+
+    @property
+    def has_receipt(self) -> bool:
+        """Every order that was paid has a receipt, refunded or not."""
+        return self.paid_at is not None
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        return self.amount - self.refunded_amount if self.paid_at else Decimal("0")
+
+    @cached_property
+    def course(self):
+        """The course a course order bought (None for a membership order)."""
+        item = next((item for item in self.items.all() if item.kind == ItemKind.COURSE), None)
+        return item.course if item else None
+
+    @property
+    def order_again_url(self) -> str:
+        if self.course is not None:
+            return reverse("memberships:buy_course", args=[self.course.pk])
+        return (
+            reverse("memberships:checkout", args=[self.tier.slug])
+            if self.tier
+            else reverse("memberships:pricing")
+        )
+
+    @property
+    def description(self) -> str:
+        """What was bought, in a few words (for pages, providers and receipts)."""
+        return ", ".join(item.name for item in self.items.all()) or str(self.tier or "")
+
+
+class OrderItem(models.Model):
+    """One thing an order pays for: a period of a tier, or a course for life."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    tier = models.ForeignKey(
+        "memberships.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    course = models.ForeignKey(
+        "learning.CoursePage", null=True, blank=True, on_delete=models.PROTECT, related_name="order_items"
+    )
+    name = models.CharField(max_length=255, help_text=_("What it was called when bought."))
+    list_price = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="tier", tier__isnull=False, course__isnull=True))
+                | (Q(kind="course", course__isnull=False, tier__isnull=True)),
+                name="order_item_names_one_thing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RefundMethod(models.TextChoices):
+    PROVIDER = "provider", _("Through the payment provider")
+    MANUAL = "manual", _("Paid back by hand (bank transfer)")
+
+
+class Refund(models.Model):
+    """Money given back on a paid order, all or part of it."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("1"))]
+    )
+    method = models.CharField(max_length=10, choices=RefundMethod.choices)
+    provider_reference = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    ended_access = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.order} −{self.amount}"
 
 
 class CouponKind(models.TextChoices):
@@ -147,7 +258,13 @@ class Coupon(models.Model):
         "memberships.Tier",
         blank=True,
         related_name="coupons",
-        help_text=_("Only these plans; none selected means every paid plan."),
+        help_text=_("Only these plans. With neither plans nor courses chosen, it applies to everything."),
+    )
+    courses = models.ManyToManyField(
+        "learning.CoursePage",
+        blank=True,
+        related_name="coupons",
+        help_text=_("Only these courses bought on their own."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

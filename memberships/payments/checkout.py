@@ -39,17 +39,26 @@ class Checkout:
 
 
 def check_out(
-    user, tier: Tier, provider: str, coupon_code: str, build_absolute_uri, client_ip: str = ""
+    user,
+    tier,
+    provider: str,
+    coupon_code: str,
+    build_absolute_uri,
+    client_ip: str = "",
+    invoice: dict | None = None,
 ) -> Checkout:
     """Place the order and start its payment: the checkout page and the API both come here.
 
-    Raises ValidationError (the tier cannot be bought, or `provider` is not offered),
+    `tier` is what is bought: a Tier (one period) or a course sold on its own (for life).
+    `invoice` holds the company invoice details the buyer asked for (company, tax_code,
+    address). Raises ValidationError (it cannot be bought, or `provider` is not offered),
     coupons.CouponError (a code that cannot be used) or PaymentUnavailable; every message
     is written for the learner.
     """
     if provider not in dict(available_providers()):
         raise ValidationError(_("Choose how you want to pay."), code="provider")
-    order = orders.place_order(user, tier, provider, coupon_code)
+    place = orders.place_order if isinstance(tier, Tier) else orders.place_course_order
+    order = place(user, tier, provider, coupon_code, invoice=invoice)
     return Checkout(order, start_payment(order, build_absolute_uri, client_ip))
 
 

@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .. import coupons
-from ..models import Coupon, Tier
+from ..models import Coupon
 from .checkout import available_providers
 
 
@@ -23,7 +23,12 @@ class CheckoutForm(forms.Form):
     )
     provider = forms.ChoiceField(label=_("How would you like to pay?"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, user, tier: Tier, **kwargs):
+    invoice_company = forms.CharField(label=_("Company name"), required=False, max_length=200)
+    invoice_tax_code = forms.CharField(label=_("Tax code"), required=False, max_length=20)
+    invoice_address = forms.CharField(label=_("Company address"), required=False, max_length=300)
+
+    def __init__(self, *args, user, tier, **kwargs):
+        """`tier` is what is being bought: a Tier, or a course sold on its own."""
         super().__init__(*args, **kwargs)
         self.user = user
         self.tier = tier
@@ -41,6 +46,22 @@ class CheckoutForm(forms.Form):
         if code:
             self.applied_coupon = coupons.validate(code, self.user, self.tier)
         return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("invoice_company")) != bool(cleaned.get("invoice_tax_code")):
+            raise forms.ValidationError(
+                _("For a company invoice, give both the company name and its tax code.")
+            )
+        return cleaned
+
+    @property
+    def invoice(self) -> dict:
+        return {
+            "company": self.cleaned_data.get("invoice_company", ""),
+            "tax_code": self.cleaned_data.get("invoice_tax_code", ""),
+            "address": self.cleaned_data.get("invoice_address", ""),
+        }
 
     @cached_property
     def price(self) -> coupons.Price:

@@ -32,7 +32,7 @@ def instructions(order: Order) -> BankTransferInstructions:
 
 
 def confirm(order: Order, *, actor, bank_reference: str = "") -> Order:
-    """Staff saw the transfer: mark the order paid (idempotent, like every `mark_paid`)."""
+    """Staff saw the transfer: confirm the order (idempotent, like every `confirm_order`)."""
     if order.provider != PaymentProvider.MANUAL:
         raise orders.OrderError(f"{order.reference} is not a bank transfer order.")
-    return orders.mark_paid(order, reference=bank_reference, actor=actor)
+    return orders.confirm_order(order, reference=bank_reference, actor=actor)

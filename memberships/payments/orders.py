@@ -1,6 +1,7 @@
-"""Every state change of an Order: place, pay, fail, cancel.
+"""Every state change of an Order: place, confirm, fail, cancel (refunds: `refunds`).
 
-pending ──mark_paid──▶ paid        (subscription granted, receipt mailed)
+pending ──confirm_order──▶ paid    (each item granted: a subscription period or a
+   │                                 course for life; receipt mailed)
    │
    ├──fail────────────▶ failed     (coupon use given back)
    └──cancel──────────▶ cancelled  (coupon use given back)
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from notifications.mail import send_templated_email
 
-from .. import coupons, policy, subscriptions
-from ..models import Order, OrderStatus, PaymentProvider, Tier
+from .. import coupons, policy, purchases, subscriptions
+from ..models import ItemKind, Order, OrderItem, OrderStatus, PaymentProvider, Tier
 from ..money import quantize
 from ..signals import order_paid
 
@@ -45,34 +46,77 @@ def check_purchasable(user, tier: Tier) -> None:
         )
 
 
-@transaction.atomic
-def place_order(user, tier: Tier, provider: str, coupon_code: str = "") -> Order:
+def check_course_purchasable(user, course) -> None:
+    """Raise ValidationError, in words for the learner, if `user` should not buy `course`."""
+    if not course.is_for_sale:
+        raise ValidationError(
+            _("“%(course)s” is not sold on its own.") % {"course": course.title}, code="not_for_sale"
+        )
+    if policy.owns_course(user, course):
+        raise ValidationError(_("You already own “%(course)s”.") % {"course": course.title}, code="owned")
+
+
+def place_order(user, tier: Tier, provider: str, coupon_code: str = "", invoice: dict | None = None) -> Order:
     """A pending order for one period of `tier`, with the coupon (if any) already redeemed.
 
     Raises ValidationError with a message for the learner. An order the coupon makes
-    free needs no payment and is marked paid at once.
+    free needs no payment and is confirmed at once.
     """
+    check_purchasable(user, tier)
+    return _place(user, tier, ItemKind.TIER, tier.name, provider, coupon_code, invoice)
+
+
+def place_course_order(
+    user, course, provider: str, coupon_code: str = "", invoice: dict | None = None
+) -> Order:
+    """A pending order for `course` for life; otherwise as `place_order`."""
+    check_course_purchasable(user, course)
+    return _place(user, course, ItemKind.COURSE, course.title, provider, coupon_code, invoice)
+
+
+@transaction.atomic
+def _place(user, product, kind: str, name: str, provider: str, coupon_code: str, invoice) -> Order:
     if provider not in PaymentProvider.values:
         raise ValidationError(_("Choose how you want to pay."), code="provider")
-    check_purchasable(user, tier)
-    coupon = coupons.validate(coupon_code, user, tier) if coupons.normalize_code(coupon_code) else None
-    price = coupons.price_with(tier, coupon)
+    coupon = coupons.validate(coupon_code, user, product) if coupons.normalize_code(coupon_code) else None
+    price = coupons.price_with(product, coupon)
+    list_price = quantize(product.price, product.currency)
     order = Order.objects.create(
         user=user,
         email=user.email,
-        tier=tier,
-        list_price=quantize(tier.price, tier.currency),
+        tier=product if kind == ItemKind.TIER else None,
+        list_price=list_price,
         discount=price.discount,
         amount=price.amount,
-        currency=tier.currency,
+        currency=product.currency,
         coupon=coupon,
         provider=provider,
+        **_invoice_fields(invoice),
+    )
+    OrderItem.objects.create(
+        order=order,
+        kind=kind,
+        tier=product if kind == ItemKind.TIER else None,
+        course=product if kind == ItemKind.COURSE else None,
+        name=name,
+        list_price=list_price,
+        discount=price.discount,
+        amount=price.amount,
     )
     if coupon is not None:
         coupons.redeem(coupon, user, order)
     if order.amount == 0:
-        order = mark_paid(order, reference=f"coupon {coupon.code}")
+        order = confirm_order(order, reference=f"coupon {coupon.code}")
     return order
+
+
+def _invoice_fields(invoice: dict | None) -> dict:
+    invoice = invoice or {}
+    return {
+        "invoice_company": (invoice.get("company") or "").strip()[:200],
+        "invoice_tax_code": (invoice.get("tax_code") or "").strip()[:20],
+        "invoice_address": (invoice.get("address") or "").strip()[:300],
+    }
 
 
 def attach_provider_reference(order: Order, reference: str) -> None:
@@ -81,11 +125,15 @@ def attach_provider_reference(order: Order, reference: str) -> None:
     order.provider_reference = reference
 
 
-def mark_paid(order: Order, *, reference: str = "", actor=None) -> Order:
-    """The money is in: grant the subscription and mail the receipt — once.
+def confirm_order(order: Order, *, reference: str = "", actor=None) -> Order:
+    """The money is in: grant every item of the order and mail the receipt — once.
 
-    Idempotent: an order that is already paid is returned unchanged, so a webhook
-    delivered twice or a double click on "Confirm" grants one subscription.
+    The one confirmation every provider calls (Stripe's webhook, staff confirming a bank
+    transfer, VNPay's and MoMo's IPNs). A tier item grants one period of the tier; a
+    course item grants the course for life. Idempotent: an order that is already paid
+    is returned unchanged, so a notification delivered twice or a double click on
+    "Confirm" grants once. The amount paid is the caller's to check against
+    `order.amount` before calling.
     """
     with transaction.atomic():
         order = _locked(order)
@@ -95,14 +143,19 @@ def mark_paid(order: Order, *, reference: str = "", actor=None) -> Order:
             raise OrderError(f"{order.reference} is {order.status}; it cannot be paid.")
         if order.user is None:
             raise OrderError(f"{order.reference} has no account to activate any more.")
-        subscription = subscriptions.grant(
-            order.user,
-            order.tier,
-            provider=order.provider,
-            reference=order.reference,
-            actor=actor,
-            note=_("Order %(reference)s") % {"reference": order.reference},
-        )
+        subscription = None
+        for item in order.items.select_related("tier", "course"):
+            if item.kind == ItemKind.TIER:
+                subscription = subscriptions.grant(
+                    order.user,
+                    item.tier,
+                    provider=order.provider,
+                    reference=order.reference,
+                    actor=actor,
+                    note=_("Order %(reference)s") % {"reference": order.reference},
+                )
+            else:
+                purchases.grant(order.user, item.course, order=order)
         order.status = OrderStatus.PAID
         order.paid_at = timezone.now()
         order.provider_reference = reference or order.provider_reference
@@ -112,6 +165,10 @@ def mark_paid(order: Order, *, reference: str = "", actor=None) -> Order:
         order_paid.send(sender=Order, order=order)
         send_templated_email("order_receipt", order.user, {"order": order, "subscription": subscription})
     return order
+
+
+# The name callers used before orders had items; same function.
+mark_paid = confirm_order
 
 
 def fail(order: Order) -> Order:

@@ -53,8 +53,8 @@ def create_checkout_session(order: Order, *, success_url: str, cancel_url: str) 
                     "currency": order.currency.lower(),
                     "unit_amount": to_minor(order.amount, order.currency),
                     "product_data": {
-                        "name": f"{settings.WAGTAIL_SITE_NAME} {order.tier.name} membership",
-                        "description": f"{order.tier.get_billing_period_display()} · {order.reference}",
+                        "name": f"{settings.WAGTAIL_SITE_NAME}: {order.description}",
+                        "description": order.reference,
                     },
                 },
             }

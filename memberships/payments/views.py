@@ -9,18 +9,21 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from config.client_ip import client_ip
+from learning.models import CoursePage
 
 from .. import coupons
 from ..models import Order, PaymentProvider, Tier
-from . import manual_provider, momo_provider, orders, stripe_provider, vnpay_provider
+from . import manual_provider, momo_provider, orders, receipts, stripe_provider, vnpay_provider
 from .checkout import PaymentUnavailable, check_out, withdraw
 from .forms import CheckoutForm
 from .gateway_ipn import MomoIpn, VnpayIpn
@@ -42,16 +45,49 @@ def checkout(request, tier_slug):
         messages.info(request, " ".join(error.messages))
         return redirect("memberships:pricing")
 
-    form = CheckoutForm(request.POST or None, user=request.user, tier=tier)
+    context = {
+        "title": _("Get %(tier)s") % {"tier": tier.name},
+        "eyebrow": _("Membership"),
+        "line_label": _("%(tier)s membership, %(period)s")
+        % {"tier": tier.name, "period": tier.get_billing_period_display().lower()},
+        "back_url": reverse("memberships:pricing"),
+        "back_label": _("Back to plans"),
+    }
+    return _checkout(request, tier, context)
+
+
+@login_required
+@never_cache
+def buy_course(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live().select_related("required_tier"), pk=course_id)
+    try:
+        orders.check_course_purchasable(request.user, course)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect(course.url)
+    context = {
+        "title": _("Buy “%(course)s”") % {"course": course.title},
+        "eyebrow": _("Course"),
+        "line_label": _("“%(course)s”, yours for life") % {"course": course.title},
+        "back_url": course.url,
+        "back_label": _("Back to the course"),
+    }
+    return _checkout(request, course, context)
+
+
+def _checkout(request, product, context):
+    """The checkout page for one product (a Tier or a course): apply a coupon, or pay."""
+    form = CheckoutForm(request.POST or None, user=request.user, tier=product)
     if form.wants_to_pay and form.is_valid():
         try:
             checkout = check_out(
                 request.user,
-                tier,
+                product,
                 form.cleaned_data["provider"],
                 form.cleaned_data["coupon"],
                 request.build_absolute_uri,
                 client_ip(request) or "",
+                invoice=form.invoice,
             )
             return redirect(checkout.pay_url)
         except coupons.CouponError as error:
@@ -60,7 +96,20 @@ def checkout(request, tier_slug):
             form.add_error(None, error)
         except PaymentUnavailable as error:
             form.add_error(None, str(error))
-    return render(request, "memberships/checkout.html", {"tier": tier, "form": form, "price": form.price})
+    context.update(tier=product, form=form, price=form.price)
+    return render(request, "memberships/checkout.html", context)
+
+
+@login_required
+def receipt_pdf(request, reference):
+    """The receipt of a paid order, for its buyer only."""
+    order = _own_order(request, reference)
+    if not order.has_receipt:
+        raise Http404
+    response = HttpResponse(receipts.render_receipt(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipts.filename(order)}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_required
@@ -176,7 +225,11 @@ def momo_ipn(request):
 
 def _own_order(request, reference, provider: str | None = None) -> Order:
     """The order if it is the requester's; 404 for anyone else's, so references cannot be probed."""
-    found = Order.objects.select_related("tier", "coupon").filter(reference=reference, user=request.user)
+    found = (
+        Order.objects.select_related("tier", "coupon")
+        .prefetch_related("items__course", "items__tier")
+        .filter(reference=reference, user=request.user)
+    )
     if provider is not None:
         found = found.filter(provider=provider)
     return get_object_or_404(found)

@@ -107,7 +107,7 @@ class StripeWebhookHandler:
             )
             return "amount mismatch"
         try:
-            orders.mark_paid(order, reference=session["id"])
+            orders.confirm_order(order, reference=session["id"])
         except orders.OrderError as error:
             logger.error("stripe paid for an order that cannot be paid: %s", error)
             return f"not activated: {error}"
