@@ -28,6 +28,7 @@ ACTIONS = {
         gettext_lazy("Confirm bank transfer"),
         gettext_lazy("Confirmed the bank transfer"),
     ),
+    "memberships.order.refund": (gettext_lazy("Refund order"), gettext_lazy("Refunded the order")),
     "certificates.revoke": (gettext_lazy("Revoke certificate"), gettext_lazy("Revoked the certificate")),
     "media_pipeline.video.repackage": (
         gettext_lazy("Package video again"),

@@ -5,13 +5,14 @@ transfers, but never add, edit or delete one by hand — state changes go throug
 `memberships.payments.orders`, which grants the subscription and mails the receipt.
 """
 
+from django import forms
 from django.contrib.admin.utils import quote, unquote
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
@@ -25,8 +26,8 @@ from audit.changes import log_change, snapshot
 
 from .models import Coupon, CouponKind, Order, OrderStatus, ReconciliationMismatch
 from .money import format_money
-from .payments import manual_provider
-from .payments.orders import OrderError
+from .payments import manual_provider, refunds
+from .payments.orders import OrderError, RefundFailed
 
 
 def _money(field):
@@ -35,6 +36,7 @@ def _money(field):
 
 class OrderIndexView(IndexView):
     confirm_url_name = None
+    refund_url_name = None
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -45,6 +47,15 @@ class OrderIndexView(IndexView):
                     url=reverse(self.confirm_url_name, args=[quote(instance.pk)]),
                     icon_name="check",
                     priority=5,
+                )
+            )
+        if instance.refundable_amount > 0 and self.user_has_permission("refund"):
+            buttons.append(
+                ListingButton(
+                    _("Refund"),
+                    url=reverse(self.refund_url_name, args=[quote(instance.pk)]),
+                    icon_name="undo",
+                    priority=6,
                 )
             )
         return buttons
@@ -130,6 +141,85 @@ class ConfirmBankTransferView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
         }
 
 
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(label=gettext_lazy("Amount to refund"), min_value=1, decimal_places=2)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (the learner does not see it)"), max_length=300, required=False
+    )
+    end_access = forms.BooleanField(
+        label=gettext_lazy("End the access this order bought"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("A full refund always ends it. Untick only for a partial goodwill refund."),
+    )
+
+
+class RefundOrderView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Refund all or part of a paid order: through the provider's refund API where it has
+    one, else recorded as paid back by hand (bank transfer)."""
+
+    model = Order
+    permission_required = "refund"
+    index_url_name = None
+    header_icon = "undo"
+    page_title = gettext_lazy("Refund order")
+    template_name = "memberships/admin/refund_order.html"
+    form_class = RefundForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(
+            Order.objects.select_related("tier", "user", "coupon"), pk=unquote(str(kwargs["pk"]))
+        )
+
+    def get_page_subtitle(self):
+        return self.object.reference
+
+    def get_initial(self):
+        return {"amount": self.object.refundable_amount, "end_access": True}
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.refundable_amount <= 0:
+            messages.warning(
+                request, _("%(reference)s has nothing left to refund.") % {"reference": self.object.reference}
+            )
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            refund = refunds.refund_order(
+                self.object,
+                form.cleaned_data["amount"],
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+                end_access=form.cleaned_data["end_access"],
+            )
+        except RefundFailed as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Refunded %(amount)s of %(reference)s (%(method)s). The learner has been told.")
+            % {
+                "amount": format_money(refund.amount, self.object.currency),
+                "reference": self.object.reference,
+                "method": refund.get_method_display(),
+            },
+        )
+        return redirect(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            order=self.object,
+            left=format_money(self.object.refundable_amount, self.object.currency),
+            manual=refunds.refunder_for(self.object.provider) is None,
+            cancel_url=reverse(self.index_url_name),
+        )
+        return context
+
+
 class OrderViewSet(ModelViewSet):
     model = Order
     icon = "form"
@@ -140,7 +230,14 @@ class OrderViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = []  # no add or edit form is ever shown: the policy allows neither
     list_per_page = 50
-    search_fields = ["reference", "email", "user__email", "provider_reference"]
+    search_fields = [
+        "reference",
+        "email",
+        "user__email",
+        "provider_reference",
+        "invoice_company",
+        "invoice_tax_code",
+    ]
     list_filter = ["status", "provider", "tier", "created_at"]
     list_export = [
         "reference",
@@ -174,6 +271,10 @@ class OrderViewSet(ModelViewSet):
         "closed_at",
         "confirmed_by",
         "subscription",
+        "refunded_amount",
+        "invoice_company",
+        "invoice_tax_code",
+        "invoice_address",
     ]
 
     @cached_property
@@ -195,20 +296,33 @@ class OrderViewSet(ModelViewSet):
         ]
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(confirm_url_name=self.get_url_name("confirm"), **kwargs)
+        return super().get_index_view_kwargs(
+            confirm_url_name=self.get_url_name("confirm"),
+            refund_url_name=self.get_url_name("refund"),
+            **kwargs,
+        )
 
     def get_permissions_to_register(self):
         """Only what the policy honours: view and confirm (add/change/delete never apply)."""
-        return super().get_permissions_to_register().filter(codename__in=["view_order", "confirm_order"])
+        return (
+            super()
+            .get_permissions_to_register()
+            .filter(codename__in=["view_order", "confirm_order", "refund_order"])
+        )
 
     @property
     def confirm_view(self):
         return self.construct_view(ConfirmBankTransferView)
 
+    @property
+    def refund_view(self):
+        return self.construct_view(RefundOrderView)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("confirm/<str:pk>/", self.confirm_view, name="confirm"),
+            path("refund/<str:pk>/", self.refund_view, name="refund"),
         ]
 
 

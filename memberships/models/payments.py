@@ -118,7 +118,7 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
         ]
-        permissions = [("confirm_order", "Can confirm bank transfers")]
+        permissions = [("confirm_order", "Can confirm bank transfers"), ("refund_order", "Can refund orders")]
 
     def __str__(self) -> str:
         return self.reference

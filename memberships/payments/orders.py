@@ -27,6 +27,11 @@ class OrderError(Exception):
     """The order cannot do what was asked, e.g. pay an order that was cancelled."""
 
 
+class RefundFailed(OrderError):
+    """A refund could not be made (the provider said no, or the amount is wrong); the
+    message is written for staff. Provider refunders raise it."""
+
+
 def check_purchasable(user, tier: Tier) -> None:
     """Raise ValidationError, in words for the learner, if `user` should not buy `tier`."""
     if tier.is_free:

@@ -13,6 +13,7 @@ import stripe
 
 from ..models import Order
 from ..money import to_minor
+from .orders import RefundFailed
 
 # Stripe accepts 30 minutes to 24 hours. An hour is plenty to pay by card, and an
 # abandoned order (and the coupon use it holds) is freed by `checkout.session.expired` soon.
@@ -108,6 +109,29 @@ def list_paid_sessions(created_from: int, created_until: int) -> list[PaidSessio
             )
         )
     return paid
+
+
+def refund(order: Order, amount) -> str:
+    """Refund `amount` of a card order through Stripe; returns the refund's id.
+
+    The order keeps its Checkout Session id; the refund names the session's
+    PaymentIntent. The idempotency key counts the order's refunds so far, so a retried
+    request never refunds twice, while a later partial refund is a new one.
+    """
+    client = _client()
+    try:
+        session = client.v1.checkout.sessions.retrieve(order.provider_reference)
+        created = client.v1.refunds.create(
+            params={
+                "payment_intent": session.payment_intent,
+                "amount": to_minor(amount, order.currency),
+                "metadata": {"order_reference": order.reference},
+            },
+            options={"idempotency_key": f"lectern-refund-{order.reference}-{order.refunds.count() + 1}"},
+        )
+    except stripe.StripeError as error:
+        raise RefundFailed(f"Stripe refused the refund: {error.user_message or error}") from error
+    return created.id
 
 
 def construct_event(payload: bytes, signature_header: str | None) -> dict:
