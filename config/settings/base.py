@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "home",
     "learning",
     "memberships",
+    "earnings",
     "media_pipeline",
     "quizzes",
     "certificates",
@@ -479,6 +480,13 @@ BANK_TRANSFER_DETAILS = env.str(
         "Bank: Example Bank\nAccount name: Lectern Demo\nAccount number: 0000 0000 0000"
     ),
 )
+
+# Instructor earnings (monthly statements): instructors get this percentage of their
+# courses' net single-course sales, and this percentage of the month's net subscription
+# revenue is shared among instructors by the minutes watched in their courses.
+INSTRUCTOR_COURSE_SALES_SHARE_PERCENT = env.int("INSTRUCTOR_COURSE_SALES_SHARE_PERCENT", default=70)
+INSTRUCTOR_SUBSCRIPTION_SHARE_PERCENT = env.int("INSTRUCTOR_SUBSCRIPTION_SHARE_PERCENT", default=30)
+EARNINGS_CURRENCY = env("EARNINGS_CURRENCY", default="VND")
 
 # Media packaging (encrypted HLS)
 # Content keys are wrapped under a master key from the environment; MEDIA_MASTER_KEYS
