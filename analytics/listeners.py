@@ -50,6 +50,7 @@ def on_order_paid(sender, order=None, **kwargs):
         EventKind.PURCHASE,
         user=order.user,
         tier_id=order.tier_id,
+        course_id=getattr(order.course, "pk", None),
         amount=order.amount,
         currency=order.currency,
         data={"order": order.reference, "provider": order.provider},

@@ -199,3 +199,14 @@ def test_only_staff_with_the_refund_permission_reach_the_refund_page(
     client.force_login(learner)
     assert client.get(url).status_code in (302, 403)
     assert Client().get(url).status_code == 302
+
+
+def test_stats_panel_counts_course_sales_beside_tier_revenue(client, admin_user, learner, bronze, course):
+    paid_course_order(bronze, course, admin_user)
+    order = orders.place_order(learner, course.required_tier, "manual")
+    manual_provider.confirm(order, actor=admin_user)
+    client.force_login(admin_user)
+    text = client.get("/admin/").content.decode()
+    assert "Courses sold on their own" in text and "Lập trình Python cơ bản" in text
+    total = Decimal(990_000) + order.amount
+    assert f"{total:,.0f}".replace(",", ".") + " ₫" in text
