@@ -149,7 +149,11 @@ def confirm_order(order: Order, *, reference: str = "", actor=None) -> Order:
         if order.user is None:
             raise OrderError(f"{order.reference} has no account to activate any more.")
         subscription = None
-        for item in order.items.select_related("tier", "course"):
+        items = list(order.items.select_related("tier", "course"))
+        if not items and order.tier_id:
+            # An order made without items (by hand, or before items existed) buys its tier.
+            items = [_tier_item(order)]
+        for item in items:
             if item.kind == ItemKind.TIER:
                 subscription = subscriptions.grant(
                     order.user,
@@ -170,6 +174,18 @@ def confirm_order(order: Order, *, reference: str = "", actor=None) -> Order:
         order_paid.send(sender=Order, order=order)
         send_templated_email("order_receipt", order.user, {"order": order, "subscription": subscription})
     return order
+
+
+def _tier_item(order: Order) -> OrderItem:
+    return OrderItem.objects.create(
+        order=order,
+        kind=ItemKind.TIER,
+        tier=order.tier,
+        name=order.tier.name,
+        list_price=order.list_price,
+        discount=order.discount,
+        amount=order.amount,
+    )
 
 
 # The name callers used before orders had items; same function.
