@@ -248,7 +248,7 @@ def test_a_crash_while_handling_rolls_back_so_stripe_can_retry(
     def broken(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(orders, "mark_paid", broken)
+    monkeypatch.setattr(orders, "confirm_order", broken)
     client.raise_request_exception = False
     assert post_webhook(recorded(COMPLETED)).status_code == 500
     assert not WebhookEvent.objects.exists()
