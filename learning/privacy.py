@@ -69,3 +69,15 @@ declare(
     erase=_leave_courses,
     on_erasure=_("The instructor is removed from the course."),
 )
+declare(
+    "learning.CourseWatchDay",
+    fields=["user"],
+    purpose=_(
+        "How many minutes you watched in each course each day, to share subscription revenue with instructors."
+    ),
+    retention=_("While the account exists."),
+    area="learning",
+    export=owned_rows("learning.CourseWatchDay", "course__title", "day", "seconds"),
+    erase=delete_owned("learning.CourseWatchDay"),
+    on_erasure=_("Deleted."),
+)

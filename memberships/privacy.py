@@ -80,6 +80,10 @@ declare(
         "status",
         "created_at",
         "paid_at",
+        "refunded_amount",
+        "invoice_company",
+        "invoice_tax_code",
+        "invoice_address",
     ),
     erase=_pseudonymise_orders,
     on_erasure=_("Kept for accounting; the buyer is replaced by a pseudonym."),
@@ -105,4 +109,28 @@ declare(
     ),
     erase=_end_playback,
     on_erasure=_("Ended at once when you ask to delete the account, then deleted."),
+)
+declare(
+    "memberships.CoursePurchase",
+    fields=["user"],
+    purpose=_("Which courses you bought on their own, to open them for life."),
+    retention=_("While the account exists."),
+    area="orders",
+    export=owned_rows(
+        "memberships.CoursePurchase", "course__title", "order__reference", "granted_at", "revoked_at"
+    ),
+    erase=delete_owned("memberships.CoursePurchase"),
+    on_erasure=_("Deleted (the orders that paid for them stay, pseudonymised)."),
+)
+declare(
+    "memberships.Refund",
+    fields=["created_by"],
+    purpose=_("Which staff member refunded an order: accounting records."),
+    retention=_("With its order."),
+    area="orders",
+    export=owned_rows(
+        "memberships.Refund", "order__reference", "amount", "method", "created_at", owner="created_by"
+    ),
+    erase=detach("memberships.Refund", owner="created_by"),
+    on_erasure=_("Kept with the order; the staff member's name is removed."),
 )

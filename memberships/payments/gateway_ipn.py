@@ -37,7 +37,7 @@ class Outcome(StrEnum):
 
 def confirm(order: Order, *, reference: str) -> Order:
     """The gateway says the money is in: the one call that confirms a gateway's order."""
-    return orders.mark_paid(order, reference=reference)
+    return orders.confirm_order(order, reference=reference)
 
 
 class GatewayIpn:

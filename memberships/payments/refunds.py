@@ -1,9 +1,9 @@
 """Refunds: give back all or part of a paid order, and end what it bought.
 
 Each provider that can send money back registers a refunder, a function
-`refund(order, amount) -> provider reference` that calls its refund API and raises
-`RefundFailed` (with a message for staff) if the provider says no. Stripe registers
-here; VNPay and MoMo register theirs from their own modules with `register_refunder`.
+`refund(order, amount, *, actor) -> provider reference` that calls its refund API and
+raises `RefundFailed` (with a message for staff) if the provider says no. Stripe, VNPay
+and MoMo are registered below (each client's own `refund` wrapped to that shape).
 A provider with no refunder (bank transfer) is refunded by hand: staff pay the money
 back and the refund is recorded as manual.
 
@@ -14,6 +14,7 @@ ends it. The learner is mailed and the refund is audited.
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,10 +25,11 @@ from notifications.mail import send_templated_email
 from .. import policy, purchases, subscriptions
 from ..models import Order, OrderStatus, Refund, RefundMethod
 from ..money import quantize
-from . import stripe_provider
+from . import momo_provider, stripe_provider, vnpay_provider
 from .orders import RefundFailed
+from .transport import GatewayError
 
-Refunder = Callable[[Order, Decimal], str]
+Refunder = Callable[..., str]  # (order, amount, *, actor) -> the provider's refund reference
 
 _REFUNDERS: dict[str, Refunder] = {}
 
@@ -42,7 +44,25 @@ def refunder_for(provider: str) -> Refunder | None:
     return _REFUNDERS.get(provider)
 
 
+def _vnpay(order: Order, amount: Decimal, *, actor: Any = None) -> str:
+    try:
+        answer = vnpay_provider.refund(order, amount, actor_name=getattr(actor, "email", "") or "lectern")
+    except GatewayError as error:
+        raise RefundFailed(str(error)) from error
+    return str(answer.get("vnp_TransactionNo") or answer.get("vnp_ResponseId") or "")
+
+
+def _momo(order: Order, amount: Decimal, *, actor: Any = None) -> str:
+    try:
+        answer = momo_provider.refund(order, amount, description=f"Refund {order.reference}")
+    except GatewayError as error:
+        raise RefundFailed(str(error)) from error
+    return str(answer.get("transId") or "")
+
+
 register_refunder("stripe", stripe_provider.refund)
+register_refunder("vnpay", _vnpay)
+register_refunder("momo", _momo)
 
 
 def refund_order(
@@ -65,7 +85,7 @@ def refund_order(
             )
         before = snapshot(order, AUDITED_FIELDS)
         refunder = refunder_for(order.provider)
-        reference = refunder(order, amount) if refunder else ""
+        reference = refunder(order, amount, actor=actor) if refunder else ""
         full = amount == order.refundable_amount
         refund = Refund.objects.create(
             order=order,

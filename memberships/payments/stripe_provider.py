@@ -111,7 +111,7 @@ def list_paid_sessions(created_from: int, created_until: int) -> list[PaidSessio
     return paid
 
 
-def refund(order: Order, amount) -> str:
+def refund(order: Order, amount, *, actor=None) -> str:
     """Refund `amount` of a card order through Stripe; returns the refund's id.
 
     The order keeps its Checkout Session id; the refund names the session's

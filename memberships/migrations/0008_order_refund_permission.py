@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('memberships', '0006_course_sales'),
+        ('memberships', '0007_course_sales'),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('learning', '0006_course_sales'),
-        ('memberships', '0005_tier_is_active'),
+        ('memberships', '0006_gateways_reconciliation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
