@@ -15,10 +15,13 @@ import pytest
 from pypdf import PdfReader
 
 from home.models import SiteSettings
+from memberships import policy
 from memberships.models import OrderStatus, Refund
 from memberships.payments import manual_provider, orders, refunds
 
 from ..factories import CoursePageFactory
+from .gateways import signed_vnpay
+from .test_vnpay import IPN, _pay_at_vnpay, _result
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +213,19 @@ def test_stats_panel_counts_course_sales_beside_tier_revenue(client, admin_user,
     assert "Courses sold on their own" in text and "Lập trình Python cơ bản" in text
     total = Decimal(990_000) + order.amount
     assert f"{total:,.0f}".replace(",", ".") + " ₫" in text
+
+
+def test_a_vnpay_course_order_is_refunded_through_vnpay_and_the_course_closes(
+    bronze, admin_user, course, vnpay, client
+):
+    order = orders.place_course_order(bronze, course, "vnpay")
+    record = _pay_at_vnpay(order, vnpay)
+    assert client.get(IPN, signed_vnpay(_result(order))).json()["RspCode"] == "00"
+    assert policy.owns_course(type(bronze).objects.get(pk=bronze.pk), course)
+    order.refresh_from_db()
+
+    refund = refunds.refund_order(order, Decimal(990_000), actor=admin_user, reason="Khách đổi ý")
+
+    assert record["refunds"] == [99_000_000]  # VNPay counts in hundredths of a đồng
+    assert refund.method == "provider"
+    assert not policy.owns_course(type(bronze).objects.get(pk=bronze.pk), course)
