@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
-from ..models import Order, PaymentProvider, Subscription, Tier
+from ..models import Order, OrderItem, PaymentProvider, Subscription, Tier
 
 
 class MembershipTierSerializer(serializers.ModelSerializer):
@@ -60,9 +60,24 @@ class MySubscriptionSerializer(serializers.Serializer):
     )
 
 
+class OrderItemSerializer(serializers.ModelSerializer):
+    tier = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    course = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("The course's id.")
+    )
+
+    class Meta:
+        model = OrderItem
+        fields = ["kind", "name", "tier", "course", "list_price", "discount", "amount"]
+        read_only_fields = fields
+
+
 class OrderSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True, help_text=_("The order's public id."))
-    tier = TierRefSerializer(read_only=True)
+    tier = TierRefSerializer(
+        read_only=True, allow_null=True, help_text=_("The plan of a membership order; null for a course.")
+    )
+    items = OrderItemSerializer(many=True, read_only=True, help_text=_("What the order pays for."))
     coupon = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -70,6 +85,7 @@ class OrderSerializer(serializers.ModelSerializer):
         fields = [
             "reference",
             "tier",
+            "items",
             "status",
             "provider",
             "list_price",
@@ -80,6 +96,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "created_at",
             "paid_at",
             "closed_at",
+            "refunded_amount",
         ]
         read_only_fields = fields
 

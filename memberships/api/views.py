@@ -179,6 +179,7 @@ def _my_orders(request):
     return (
         Order.objects.filter(user=request.user)
         .select_related("tier", "coupon")
+        .prefetch_related("items__tier")
         .order_by("-created_at", "-pk")
     )
 
