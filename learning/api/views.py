@@ -148,34 +148,40 @@ class CourseDetail(APIView):
         course = live_course(_site_root(request), course_id)
         if course is None:
             raise Http404
-        user = request.user
-        if policy.is_gated(course) or user.is_authenticated:
+        if policy.is_gated(course) or request.user.is_authenticated:
             _keep_private(request)
-        decision = policy.can_view(user, course)
-        outline = course_outline(course)
-        locks = outline_decisions(user, course)
-        state = course_progress_for(request._request, course)
-        done = state["completed_lesson_ids"]
-        course.lesson_count, course.duration_minutes = outline.lesson_count, outline.duration_minutes
-        details = {
-            "objectives": [child.value for child in course.objectives],
-            "requirements": [child.value for child in course.requirements],
-            "body": _blocks(course.body, request) if decision else None,
-            "access": _access(decision),
-            "modules": [
-                {
-                    "id": module.page.pk,
-                    "title": module.page.title,
-                    "summary": module.page.summary,
-                    "duration_minutes": module.duration_minutes,
-                    "lessons": [_outline_lesson(lesson, locks[lesson.pk], done) for lesson in module.lessons],
-                }
-                for module in outline.modules
-            ],
-            "progress": _course_progress(state, outline) if user.is_authenticated else None,
-        }
-        card = CourseCardSerializer(course, context={"request": request}).data
-        return Response({**card, **CourseOutlineSerializer(details).data})
+        return Response(_course(request, course))
+
+
+def _course(request, course) -> dict:
+    """The card, then the course's content and the caller's standing: the policy's answer
+    for the course and for each lesson, and progress from `learning.progress`."""
+    user = request.user
+    decision = policy.can_view(user, course)
+    outline = course_outline(course)
+    locks = outline_decisions(user, course)
+    state = course_progress_for(request._request, course)
+    done = state["completed_lesson_ids"]
+    course.lesson_count, course.duration_minutes = outline.lesson_count, outline.duration_minutes
+    details = {
+        "objectives": [child.value for child in course.objectives],
+        "requirements": [child.value for child in course.requirements],
+        "body": _blocks(course.body, request) if decision else None,
+        "access": _access(decision),
+        "modules": [
+            {
+                "id": module.page.pk,
+                "title": module.page.title,
+                "summary": module.page.summary,
+                "duration_minutes": module.duration_minutes,
+                "lessons": [_outline_lesson(lesson, locks[lesson.pk], done) for lesson in module.lessons],
+            }
+            for module in outline.modules
+        ],
+        "progress": _course_progress(state) if user.is_authenticated else None,
+    }
+    card = CourseCardSerializer(course, context={"request": request}).data
+    return {**card, **CourseOutlineSerializer(details).data}
 
 
 def _outline_lesson(lesson, decision: policy.Decision, done: set[int]) -> dict:
@@ -194,7 +200,7 @@ def _outline_lesson(lesson, decision: policy.Decision, done: set[int]) -> dict:
     }
 
 
-def _course_progress(state: dict, outline) -> dict:
+def _course_progress(state: dict) -> dict:
     enrollment = state["enrollment"]
     return {
         "enrolled": enrollment is not None,
