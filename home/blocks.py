@@ -99,15 +99,17 @@ class ImageBlock(blocks.StructBlock):
         template = "components/streamfield/blocks/image_block.html"
 
     def get_api_representation(self, value, context=None):
-        """An image as an app shows it: a rendition's URL and size and its alt text."""
+        """An image as an app shows it: a rendition's URL (absolute when the request is known),
+        its size and its alt text."""
         image = value.get("image")
         if image is None:
             return {"image": None, "caption": value.get("caption") or ""}
         rendition = image.get_rendition(API_IMAGE_RENDITION)
+        request = (context or {}).get("request")
         return {
             "image": {
                 "id": image.pk,
-                "url": rendition.url,
+                "url": request.build_absolute_uri(rendition.url) if request else rendition.url,
                 "width": rendition.width,
                 "height": rendition.height,
                 "alt": getattr(image, "alt_text", "") or image.title,

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from learning.catalog import DEFAULT_ORDERING, FREE, ORDERINGS
+from learning.catalog import CARD_RENDITION, DEFAULT_ORDERING, FREE, ORDERINGS
 from learning.models import Category, EnrollmentStatus, Level
 from learning.models.courses import LANGUAGES
 from memberships.models import BillingPeriod, Tier
@@ -18,7 +18,6 @@ from memberships.policy import Reason
 REFUSAL_REASONS = [Reason.LOGIN_REQUIRED, Reason.TIER_TOO_LOW, Reason.NOT_IN_TIER, Reason.LOCKED]
 REFUSAL_CHOICES = [(reason.value, reason.value) for reason in REFUSAL_REASONS]
 ACCESS_CHOICES = [(reason.value, reason.value) for reason in Reason]
-CARD_RENDITION_SPEC = "fill-640x360"
 
 
 # ---------------------------------------------------------------------------- query
@@ -96,7 +95,7 @@ class InstructorSerializer(serializers.Serializer):
 
 
 class ImageSerializer(serializers.Serializer):
-    url = serializers.CharField()
+    url = serializers.URLField()
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     alt = serializers.CharField()
@@ -120,13 +119,13 @@ class BlockSerializer(serializers.Serializer):
     )
 
 
-def _cover(course) -> dict | None:
+def _cover(course, request) -> dict | None:
     image = course.cover_image
     if image is None:
         return None
-    rendition = image.get_rendition(CARD_RENDITION_SPEC)
+    rendition = image.get_rendition(CARD_RENDITION)  # prefetched by the catalog query
     return {
-        "url": rendition.url,
+        "url": request.build_absolute_uri(rendition.url) if request else rendition.url,
         "width": rendition.width,
         "height": rendition.height,
         "alt": getattr(image, "alt_text", "") or image.title,
@@ -163,7 +162,7 @@ class CourseCardSerializer(serializers.Serializer):
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_cover_image(self, course):
-        return _cover(course)
+        return _cover(course, self.context.get("request"))
 
 
 class LessonOutlineSerializer(serializers.Serializer):

@@ -50,7 +50,9 @@ def test_listing_2_or_12_courses_costs_the_same(catalog, instructor, tiers, gold
     few = queries(client, "/api/v1/courses/?q=few")
     full_courses(catalog, "Many", 12, instructor, tiers["gold"])
     many = queries(client, "/api/v1/courses/?q=many")
-    assert client.get("/api/v1/courses/?q=many").json()["count"] == 12
+    listed = client.get("/api/v1/courses/?q=many").json()
+    assert listed["count"] == 12
+    assert listed["results"][0]["cover_image"]["url"].startswith("http://testserver/")
     assert few == many
 
 
