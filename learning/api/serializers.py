@@ -207,8 +207,8 @@ class AccessSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=ACCESS_CHOICES,
         help_text=_(
-            "Why: open ones are `preview`, `free`, `member`, `staff`, `instructor`; refusals are "
-            "`login_required`, `tier_too_low`, `not_in_tier`, `locked`."
+            "Why: open ones are `preview`, `free`, `member`, `purchased` (the course was bought), "
+            "`staff`, `instructor`; refusals are `login_required`, `tier_too_low`, `not_in_tier`, `locked`."
         ),
     )
     required_tier = TierSerializer(allow_null=True)
