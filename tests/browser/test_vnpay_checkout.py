@@ -1,7 +1,8 @@
-"""A Bronze learner meets a locked Gold lesson, pays for Gold through VNPay (our stand-in
-of VNPay's sandbox pages on loopback, which checks our signed request and signs its IPN
-and return with VNPay's documented algorithm), comes back, and reads the lesson — in a
-real browser under the site's production Content-Security-Policy."""
+"""A Bronze learner meets a locked Gold lesson, buys its course on its own through VNPay
+(our stand-in of VNPay's sandbox pages on loopback, which checks our signed request and
+signs its IPN and return with VNPay's documented algorithm), comes back, downloads the
+receipt and reads the lesson — in a real browser under the site's production
+Content-Security-Policy."""
 
 import copy
 import re
@@ -21,7 +22,9 @@ LOCKED_TEXT = "Window functions keep every row."
 
 @pytest.fixture
 def gold_lesson(catalog, tiers):
-    course = CoursePageFactory(parent=catalog, title="Advanced SQL", required_tier=tiers["gold"])
+    course = CoursePageFactory(
+        parent=catalog, title="Advanced SQL", required_tier=tiers["gold"], price=990000
+    )
     module = ModulePageFactory(parent=course, title="Analytics")
     return LessonPageFactory(
         parent=module, title="Window functions", body=[("paragraph", f"<p>{LOCKED_TEXT}</p>")]
@@ -47,7 +50,7 @@ def _log_in(page, base, email):
     page.wait_for_load_state()
 
 
-def test_bronze_learner_pays_for_gold_through_vnpay_and_reads_the_lesson(
+def test_bronze_learner_buys_the_course_through_vnpay_downloads_the_receipt_and_reads_the_lesson(
     live_server, page, gold_lesson, bronze, vnpay_sandbox
 ):
     base = live_server.url
@@ -59,22 +62,29 @@ def test_bronze_learner_pays_for_gold_through_vnpay_and_reads_the_lesson(
     _log_in(page, base, bronze.email)
     assert page.goto(base + gold_lesson.url).status == 403
 
-    page.goto(base + "/membership/checkout/gold/")
+    page.get_by_role("link", name="Buy this course for 990.000 ₫").click()
     page.get_by_label(re.compile("VNPay")).check()
     page.get_by_role("button", name=re.compile("^Pay")).click()
 
     expect(page.get_by_role("heading", name="VNPay sandbox")).to_be_visible()
     assert page.url.startswith(vnpay_sandbox.url)
-    expect(page.get_by_test_id("vnpay-amount")).to_have_text("499.000 VND")
+    expect(page.get_by_test_id("vnpay-amount")).to_have_text("990.000 VND")
     page.get_by_role("button", name=re.compile("Pay")).click()
 
-    expect(page.get_by_role("heading", name="Welcome to Gold")).to_be_visible()
+    expect(page.get_by_role("heading", name="“Advanced SQL” is yours")).to_be_visible()
     assert page.url.startswith(f"{base}/membership/orders/")
     assert vnpay_sandbox.refused == []
     assert [status for status, _body in vnpay_sandbox.ipn_answers] == [200]
     assert '"RspCode": "00"' in vnpay_sandbox.ipn_answers[0][1]
     order = Order.objects.get(user=bronze)
     assert (order.provider, order.status) == ("vnpay", OrderStatus.PAID)
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("receipt-link").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as receipt:
+        assert receipt.read(5) == b"%PDF-"
 
     assert page.goto(base + gold_lesson.url).status == 200
     expect(page.get_by_text(LOCKED_TEXT)).to_be_visible()
