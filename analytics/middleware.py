@@ -3,13 +3,16 @@
 The `before_serve_page` hook (analytics.wagtail_hooks) only remembers which page is
 being served; this middleware turns it into events once the status is known, so a
 gated page's teaser (403 from the membership gate) counts as a preview view and a
-page that failed does not count at all. A new visitor gets a first-party random id
-cookie (no database row, no session), hashed before it is stored.
+page that failed does not count at all. A new visitor who accepted the analytics cookie
+(privacy.consent) gets a first-party random id cookie (no database row, no session),
+hashed before it is stored; without that yes there is no cookie.
 """
 
 import logging
 
 from django.conf import settings
+
+from privacy import consent
 
 from . import recording
 
@@ -40,7 +43,10 @@ class PageViewMiddleware:
             return response
         recording.save_events(events, savepoint=False)
         visitor_id, is_new = recording.visitor_id_of(request)
-        if is_new:
+        if recording.VISITOR_COOKIE in request.COOKIES and not consent.analytics_allowed(request):
+            # Consent refused or withdrawn: the cookie set earlier goes.
+            response.delete_cookie(recording.VISITOR_COOKIE, samesite="Lax")
+        elif is_new:
             response.set_cookie(
                 recording.VISITOR_COOKIE,
                 visitor_id,

@@ -5,9 +5,11 @@
 - A failure is logged and swallowed: analytics must never break a page or a payment.
   Inside a transaction (signals from payments, enrollment) the insert runs in a
   savepoint so a failed insert cannot poison the caller's transaction.
-- Privacy: no IP is stored. The visitor is a random first-party cookie id, hashed with
-  a key derived from SECRET_KEY and the date, so the stored value changes every day and
-  cannot link a person's visits across days; it only counts unique visitors per day.
+- Privacy: no IP is stored. With consent (privacy.consent) the visitor is a random
+  first-party cookie id; without it there is no cookie and the id is derived from the
+  address and browser. Either way it is hashed with a key derived from SECRET_KEY and
+  the date, so the stored value changes every day and cannot link a person's visits
+  across days; it only counts unique visitors per day.
 """
 
 import logging
@@ -18,6 +20,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from config.client_ip import client_ip
+from privacy import consent
 
 from .models import Event, EventKind
 
@@ -36,7 +41,13 @@ def visitor_hash(visitor_id: str, on: date | None = None) -> str:
 
 
 def visitor_id_of(request) -> tuple[str, bool]:
-    """The request's visitor id and whether it is new (the response must set the cookie)."""
+    """The request's visitor id and whether it is new (the response must set the cookie).
+
+    Before consent to the analytics cookie there is no cookie: the id is the address and
+    browser, which `visitor_hash` turns into a daily-rotated hash, so unique visitors are
+    still counted per day and nothing is stored on the device."""
+    if not consent.analytics_allowed(request):
+        return f"{client_ip(request) or ''}|{request.META.get('HTTP_USER_AGENT', '')}", False
     existing = request.COOKIES.get(VISITOR_COOKIE, "")
     if 16 <= len(existing) <= 64 and existing.isascii() and existing.isalnum():
         return existing, False

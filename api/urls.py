@@ -20,6 +20,7 @@ APP_ROUTES: list[tuple[str, str]] = [
     ("certificates/verify/", "certificates.api.verification_urls"),
     ("auth/", "accounts.api.urls"),
     ("me/", "accounts.api.me_urls"),
+    ("me/export/", "privacy.api.urls"),
 ]
 
 urlpatterns = [

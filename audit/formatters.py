@@ -40,6 +40,10 @@ ACTIONS = {
         gettext_lazy("Download backup"),
         gettext_lazy("Downloaded the backup archive"),
     ),
+    "privacy.erasure.now": (
+        gettext_lazy("Erase account now"),
+        gettext_lazy("Erased the account at once, without the waiting period"),
+    ),
 }
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("live/", include("live.urls")),
     path("notifications/", include("notifications.urls")),
     path("analytics/", include("analytics.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("certificates.urls")),  # /certificates/…, /.well-known/did.json
     path("", include("operations.urls")),  # /healthz, /readyz
     path("", include("learning.urls")),  # /ebooks/<id>/download/, before Wagtail's pages

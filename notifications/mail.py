@@ -31,12 +31,16 @@ def send_templated_email(
     context: dict | None = None,
     to: str | None = None,
     attachments: Sequence[StoredAttachment] = (),
+    forget_after_sending: bool = False,
 ) -> EmailLog:
     """Log and queue one templated email.
 
     `attachments` are files already kept in `storages["private"]`, given as
     (filename, storage name, content type). Only these references travel with the job,
     so a retried delivery attaches the same files again.
+
+    `forget_after_sending` is for the last email to an erased account: once sent, its
+    log keeps only the template and the times, not the address or the text.
     """
     context = {
         "user": user,
@@ -55,13 +59,15 @@ def send_templated_email(
     )
     # Queue only once the caller's transaction commits: a rolled-back payment sends nothing.
     extra = {"attachments": [tuple(item) for item in attachments]} if attachments else {}
+    if forget_after_sending:
+        extra["forget"] = True
     transaction.on_commit(
         lambda: async_task("notifications.mail.deliver", log.pk, task_name=f"mail-{log.pk}", **extra)
     )
     return log
 
 
-def deliver(log_id: int, attachments: Sequence[StoredAttachment] = ()) -> None:
+def deliver(log_id: int, attachments: Sequence[StoredAttachment] = (), forget: bool = False) -> None:
     """The job: send one logged email (with its stored attachments) and record the outcome."""
     log = EmailLog.objects.get(pk=log_id)
     if log.status == EmailStatus.SENT:
@@ -82,3 +88,5 @@ def deliver(log_id: int, attachments: Sequence[StoredAttachment] = ()) -> None:
         raise
     log.status, log.sent_at, log.error = EmailStatus.SENT, timezone.now(), ""
     log.save(update_fields=["status", "sent_at", "error"])
+    if forget:
+        EmailLog.objects.filter(pk=log.pk).update(to="", subject="", body_text="", body_html="")

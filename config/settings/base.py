@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.navigation",
+                "privacy.consent.banner",
             ],
         },
     },
@@ -910,3 +911,12 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
 )
+
+# Privacy (privacy/): export, erasure, consent and retention. Every app declares its
+# personal data in its own `privacy.py`; these are the periods the jobs apply.
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=72)
+PRIVACY_ERASURE_GRACE_DAYS = env.int("PRIVACY_ERASURE_GRACE_DAYS", default=7)
+PRIVACY_LOGIN_RECORD_DAYS = env.int("PRIVACY_LOGIN_RECORD_DAYS", default=90)
+PRIVACY_UNVERIFIED_ACCOUNT_DAYS = env.int("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", default=30)
+PRIVACY_CONSENT_COOKIE = "lectern_consent"
+PRIVACY_CONSENT_COOKIE_AGE = 180 * 24 * 3600  # ask again after six months

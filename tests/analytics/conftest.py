@@ -3,6 +3,7 @@ and helpers to write events at a given time."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
@@ -25,8 +26,10 @@ def event(kind, when, **fields):
 
 @pytest.fixture
 def browser_client(client):
-    """The test client with a browser's user agent (bots are not counted)."""
+    """The test client with a browser's user agent (bots are not counted) that accepted
+    the analytics cookie (without that yes there is no cookie: tests/privacy/test_consent.py)."""
     client.defaults["HTTP_USER_AGENT"] = BROWSER
+    client.cookies[settings.PRIVACY_CONSENT_COOKIE] = "accepted"
     return client
 
 

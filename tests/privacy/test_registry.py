@@ -3,7 +3,10 @@
 from django.apps import apps
 from django.db import models
 
+import pytest
+
 from privacy import registry
+from privacy.exporting import schema
 
 
 def test_every_model_linked_to_a_person_is_declared():
@@ -60,3 +63,8 @@ def test_a_new_model_with_an_email_field_is_caught():
 
 def test_things_named_name_are_not_people():
     assert registry.personal_fields(apps.get_model("memberships.Tier")) == []
+
+
+@pytest.mark.parametrize("area", list(registry.AREAS))
+def test_the_shipped_schema_knows_every_area(area):
+    assert area in schema()["properties"]["area"]["enum"]
