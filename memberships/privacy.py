@@ -5,15 +5,21 @@ law) with the buyer replaced by a pseudonym."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import ErasureContext, declare, delete_owned, detach, owned_rows, rows
+from privacy.registry import ErasureContext, declare, delete_owned, detach, owned_rows, replace_text, rows
 
-from .models import Order, PlaybackSession, SubscriptionEvent
+from .models import Order, PlaybackSession, SubscriptionEvent, WebhookEvent
 
 
 def _pseudonymise_orders(context: ErasureContext):
     return Order.objects.filter(user=context.user).update(
         user=None, email=f"{context.pseudonym}@erased.invalid"
     )
+
+
+def _forget_in_webhooks(context: ErasureContext):
+    # Stripe's events carry the buyer's email and name; VNPay's and MoMo's, the order.
+    needles = [*context.emails, context.user.full_name]
+    return replace_text(WebhookEvent.objects.all(), ["payload"], needles, context.pseudonym)
 
 
 def _subscription_events(user) -> list[dict]:
@@ -133,4 +139,13 @@ declare(
     ),
     erase=detach("memberships.Refund", owner="created_by"),
     on_erasure=_("Kept with the order; the staff member's name is removed."),
+)
+declare(
+    "memberships.WebhookEvent",
+    fields=["payload"],
+    purpose=_("Each payment provider event we accepted, as proof of payment and against replays."),
+    retention=_("10 years, with the orders they confirm."),
+    area="orders",
+    erase=_forget_in_webhooks,
+    on_erasure=_("Kept; the buyer's email and name in them are replaced by the pseudonym."),
 )

@@ -5,6 +5,8 @@ Re-running keeps an admin's changes to the time but restores a deleted schedule.
 
 from django_q.models import Schedule
 
+from operations.recurring import on_migrate
+
 SCHEDULES = [
     {
         "name": "privacy: carry out due account erasures",
@@ -25,7 +27,4 @@ SCHEDULES = [
 ]
 
 
-def ensure_schedules(**_kwargs) -> None:
-    for item in SCHEDULES:
-        defaults = {key: value for key, value in item.items() if key != "name"}
-        Schedule.objects.get_or_create(name=item["name"], defaults={**defaults, "repeats": -1})
+ensure_schedules = on_migrate(SCHEDULES)

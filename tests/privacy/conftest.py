@@ -23,7 +23,7 @@ from learning.signals import course_completed
 from live.models import Attendance
 from media_pipeline.models import KeyAccess
 from memberships import devices
-from memberships.models import PaymentProvider
+from memberships.models import PaymentProvider, WebhookEvent
 from memberships.payments.orders import mark_paid, place_order
 from notifications.inbox import notify
 from privacy import consent
@@ -95,6 +95,12 @@ def seeded(client, tiers, catalog, ebooks, instructor, admin_user, django_captur
         order = place_order(user, tiers["gold"], PaymentProvider.MANUAL)
         order = mark_paid(order, reference="BANK-123", actor=admin_user)
     user = type(user).objects.get(pk=user.pk)  # the tier is cached on the object; Gold now
+    WebhookEvent.objects.create(
+        provider="stripe",
+        event_id="evt_privacy_1",
+        type="checkout.session.completed",
+        payload={"data": {"object": {"customer_details": {"email": EMAIL, "name": NAME}}}},
+    )
 
     # Learning: enrolment, progress with watched ranges, a quiz attempt, a certificate.
     course = build_course(catalog, modules=1, lessons=1, title="Erasable Course", required_tier=tiers["gold"])
