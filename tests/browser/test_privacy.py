@@ -77,7 +77,7 @@ def test_banner_accept_and_reject_work_with_the_keyboard(live_server, chromium, 
 
         # Changeable at any time from the footer.
         page.get_by_role("link", name="Privacy choices").click()
-        page.get_by_label("Allow").check()
+        page.get_by_label("Allow", exact=True).check()
         page.get_by_role("button", name="Save my choices").click()
         expect(page.get_by_text("Your privacy choices are saved.")).to_be_visible()
         assert _cookies(page)[settings.PRIVACY_CONSENT_COOKIE] == "accepted"
