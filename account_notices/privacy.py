@@ -9,7 +9,7 @@ declare(
     "account_notices.SignInDevice",
     fields=["user", "ip_address", "user_agent_hash", "user_agent"],
     purpose=_("The addresses and browsers you signed in from, to email you about a new one."),
-    retention=_("While the account exists."),
+    retention=_("90 days after it was last used (PRIVACY_LOGIN_RECORD_DAYS)."),
     area="logins",
     export=owned_rows("account_notices.SignInDevice", "ip_address", "user_agent", "first_seen", "last_seen"),
     erase=delete_owned("account_notices.SignInDevice"),

@@ -137,7 +137,7 @@ declare(
     "axes.AccessAttempt",
     fields=["username", "ip_address", "user_agent"],
     purpose=_("Failed sign-ins, to pause guessing (the lockout)."),
-    retention=_("Until a successful sign-in or the lockout window ends; at most 90 days."),
+    retention=_("Until a successful sign-in clears it; at most 90 days (PRIVACY_LOGIN_RECORD_DAYS)."),
     area="logins",
     export=_axes_rows(AccessAttempt),
     erase=_forget_axes(AccessAttempt, delete=True),
