@@ -42,3 +42,13 @@ declare(
     erase=delete_owned("wagtailcore.APIToken"),
     on_erasure=_("Deleted."),
 )
+declare(
+    "accounts.ApiTokenFamily",
+    fields=["user"],
+    purpose=_("Each API sign-in of your apps (a family of rotating tokens), so it can be ended."),
+    retention=_("Until all its tokens have expired (a daily job deletes it)."),
+    area="api",
+    export=owned_rows("accounts.ApiTokenFamily", "created_at", "rotated_at", "revoked_at", "revoked_reason"),
+    erase=delete_owned("accounts.ApiTokenFamily"),
+    on_erasure=_("Revoked at once when you ask to delete the account, then deleted."),
+)

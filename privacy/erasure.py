@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from allauth.account.models import EmailAddress
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts import api_tokens
+from accounts.models import RevokeReason
 from memberships.models import PlaybackSession
 from notifications.mail import send_templated_email
 
@@ -90,12 +92,12 @@ def lock(user) -> None:
 
 
 def revoke_api_tokens(user) -> int:
-    """Blacklist every refresh token the account still has out; access tokens of a
-    blacklisted refresh token die with it within their 15 minutes."""
-    revoked = 0
+    """End every API sign-in: its token families are revoked (their access tokens are
+    refused from now on, accounts.api_tokens) and any refresh token still out is
+    blacklisted, families or not."""
+    revoked = api_tokens.revoke_all(user, RevokeReason.DELETED)
     for token in OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True):
         BlacklistedToken.objects.get_or_create(token=token)
-        revoked += 1
     return revoked
 
 

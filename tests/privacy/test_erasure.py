@@ -21,9 +21,11 @@ import pyotp
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts import api_tokens
 from analytics.models import DailyRollup, DailyTierRollup, Event
 from analytics.rollups import rollup_day
 from certificates.models import Certificate
@@ -208,12 +210,17 @@ def test_asking_signs_out_every_session_and_revokes_api_tokens(learner, django_c
     for browser in browsers:
         browser.force_login(learner)
     refresh = RefreshToken.for_user(learner)
+    app = APIClient()
+    app.credentials(HTTP_AUTHORIZATION=f"Bearer {api_tokens.start_family(learner).access}")
+    assert app.get("/api/v1/me/export/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         _delete_from_account_page(browsers[0])
     for browser in browsers:
         assert browser.get(reverse("privacy:your_data")).status_code == 302  # to the login page
     token = OutstandingToken.objects.get(jti=refresh["jti"])
     assert hasattr(token, "blacklistedtoken")
+    refused = app.get("/api/v1/me/export/")
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "token_revoked"
 
 
 def test_the_last_superuser_cannot_be_erased(admin_user, client):
