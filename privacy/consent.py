@@ -27,22 +27,23 @@ def latest(user, purpose: str) -> bool | None:
     return None if record is None else record.granted
 
 
+def _account_choice(request) -> bool | None:
+    """The signed-in account's analytics answer, read at most once per request."""
+    if not hasattr(request, "_lectern_analytics_consent"):
+        request._lectern_analytics_consent = latest(getattr(request, "user", None), ConsentPurpose.ANALYTICS)
+    return request._lectern_analytics_consent
+
+
 def analytics_allowed(request) -> bool:
     """May this request carry the analytics cookie? Only after a yes."""
     choice = cookie_choice(request)
     if choice:
         return choice == ACCEPTED
-    cached = getattr(request, "_lectern_analytics_consent", None)
-    if cached is None:
-        cached = bool(latest(getattr(request, "user", None), ConsentPurpose.ANALYTICS))
-        request._lectern_analytics_consent = cached
-    return cached
+    return bool(_account_choice(request))
 
 
 def has_answered(request) -> bool:
-    if cookie_choice(request):
-        return True
-    return latest(getattr(request, "user", None), ConsentPurpose.ANALYTICS) is not None
+    return bool(cookie_choice(request)) or _account_choice(request) is not None
 
 
 def record(user, purpose: str, granted: bool) -> ConsentRecord | None:
