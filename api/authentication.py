@@ -49,3 +49,14 @@ class AccessTokenAuthentication(JWTAuthentication):
                 code="password_changed",
             )
         return user
+
+
+def bearer_user(request):
+    """The user of a valid `Authorization: Bearer` access token on a plain Django request
+    (the video playlists and key an API client's player fetches), else None. The same
+    checks as every API view: expired, forged or revoked tokens give None."""
+    try:
+        found = AccessTokenAuthentication().authenticate(request)
+    except (AuthenticationFailed, InvalidToken):
+        return None
+    return found[0] if found else None

@@ -21,6 +21,9 @@ APP_ROUTES: list[tuple[str, str]] = [
     ("auth/", "accounts.api.urls"),
     ("me/", "accounts.api.me_urls"),
     ("me/export/", "privacy.api.urls"),
+    ("me/", "learning.api.me_urls"),
+    ("quizzes/", "quizzes.api.urls"),
+    ("me/certificates/", "certificates.api.me_urls"),
 ]
 
 urlpatterns = [

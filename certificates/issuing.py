@@ -161,3 +161,19 @@ def retire_certificates_of(user) -> int:
             )
             retired += 1
     return retired
+
+
+def own_certificate(user, number: str) -> Certificate | None:
+    """The certificate with this number if `user` may open its files: its owner, or
+    content staff. Anyone else gets None, exactly as for a number that does not exist,
+    so a stranger cannot even learn that it exists. A deleted account's scrubbed
+    certificate has no files any more, for anyone."""
+    canonical = normalize_number(number)
+    if not canonical or not user.is_authenticated:
+        return None
+    certificate = (
+        Certificate.objects.select_related("user").filter(number=canonical, user__isnull=False).first()
+    )
+    if certificate is None or (certificate.user_id != user.pk and not policy.is_content_staff(user)):
+        return None
+    return certificate

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_GET
 
 from documents.serving import serve_protected
 from learning.models import CoursePage
-from memberships import policy
 from memberships.gating import mark_private
 
 from . import credentials, did, status_list, vc_jwt, verification
 from .forms import VerifyForm
-from .issuing import normalize_number
+from .issuing import normalize_number, own_certificate
 from .models import Certificate
 from .tasks import ensure_pdf
 
@@ -67,13 +66,8 @@ def verify_number(request, number: str):
 
 
 def _own_certificate(request, number: str) -> Certificate:
-    """The learner's own certificate (content staff may open any); anything else is a
-    404, so a stranger cannot even learn that a number exists. A deleted account's
-    scrubbed certificate has no files any more, for anyone."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("user"), number=normalize_number(number), user__isnull=False
-    )
-    if certificate.user_id != request.user.pk and not policy.is_content_staff(request.user):
+    certificate = own_certificate(request.user, number)
+    if certificate is None:
         raise Http404("No such certificate.")
     return certificate
 

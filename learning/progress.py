@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from media_pipeline.failures import packaging_failed
 from media_pipeline.playback import first_key_fetch
@@ -336,6 +337,39 @@ def _add_watch_time(user, course: CoursePage | None, seconds: float, now: dateti
             CourseWatchDay.objects.filter(user=user, course=course, day=day).update(
                 seconds=F("seconds") + seconds
             )
+
+
+def beat(user, lesson: LessonPage, **fields) -> BeatResult:
+    """One heartbeat as the site's player and the API send it: the policy first
+    (`can_play`, so a lapsed or locked learner's beats stop counting), then
+    `record_heartbeat`'s checks."""
+    decision = policy.can_play(user, lesson)
+    if not decision:
+        raise HeartbeatError(403, str(decision.reason), _("This lesson is not open to you."))
+    return record_heartbeat(user, lesson, **fields)
+
+
+class MarkDoneRefused(Exception):
+    """ "Mark as done" refused: `decision` when the policy said no (the site shows the
+    teaser), else `code` and `message` (the lesson completes another way)."""
+
+    def __init__(self, code: str, message: str, decision: policy.Decision | None = None):
+        super().__init__(message)
+        self.code, self.message, self.decision = code, message, decision
+
+
+def mark_done(user, lesson: LessonPage) -> LessonProgress:
+    """ "Mark as done" for a lesson without a video to watch (none, or one whose packaging
+    failed) and without a required quiz; any other lesson completes by watching or by
+    passing its quiz, never by asking."""
+    decision = policy.can_view(user, lesson)
+    if not decision:
+        raise MarkDoneRefused(str(decision.reason), _("This lesson is not open to you."), decision)
+    if needs_watching(lesson):
+        raise MarkDoneRefused("needs_watching", _("This lesson completes when you have watched its video."))
+    if lesson_has_required_quiz(lesson):
+        raise MarkDoneRefused("needs_quiz", _("This lesson completes when you pass its quiz."))
+    return complete_lesson(user, lesson, source="manual")
 
 
 # ---------------------------------------------------------------------------- completion

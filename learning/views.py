@@ -26,13 +26,7 @@ from . import dashboard as dashboard_service
 from . import ebook_links
 from .enrollment import EnrollmentRefused, enroll
 from .models import CoursePage, EbookPage, LessonPage
-from .progress import (
-    HeartbeatError,
-    complete_lesson,
-    lesson_has_required_quiz,
-    needs_watching,
-    record_heartbeat,
-)
+from .progress import HeartbeatError, MarkDoneRefused, beat, mark_done
 
 MAX_BEAT_BYTES = 16 * 1024
 
@@ -149,11 +143,8 @@ def heartbeat(request, lesson_id: int):
     lesson = LessonPage.objects.live().select_related("video", "required_tier").filter(pk=lesson_id).first()
     if lesson is None:
         return _json_error(404, "not_found", _("No such lesson."))
-    decision = policy.can_play(request.user, lesson)
-    if not decision:
-        return _json_error(403, str(decision.reason), _("This lesson is not open to you."))
     try:
-        result = record_heartbeat(
+        result = beat(
             request.user,
             lesson,
             token=body.get("token"),
@@ -189,15 +180,13 @@ def mark_lesson_done(request, lesson_id: int):
     if not request.user.is_authenticated:
         return redirect_to_login(lesson.url)
     mark_private(request)
-    decision = policy.can_view(request.user, lesson)
-    if not decision:
-        return render_teaser(request, lesson, decision)
-    if needs_watching(lesson):
-        messages.error(request, _("This lesson completes when you have watched its video."))
-    elif lesson_has_required_quiz(lesson):
-        messages.error(request, _("This lesson completes when you pass its quiz."))
+    try:
+        mark_done(request.user, lesson)
+    except MarkDoneRefused as refused:
+        if refused.decision is not None:
+            return render_teaser(request, lesson, refused.decision)
+        messages.error(request, refused.message)
     else:
-        complete_lesson(request.user, lesson, source="manual")
         messages.success(request, _("“%(lesson)s” is done.") % {"lesson": lesson.title})
     return HttpResponseRedirect(lesson.url)
 

@@ -19,17 +19,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from api.authentication import bearer_user
 from config.client_ip import client_ip
-from memberships import devices, policy
+from memberships import policy
 from memberships.gating import mark_private
 
-from . import gate, playback, signing
+from . import gate, playback, signing, starting
 from .models import Video
-from .signals import playback_started
 
 log = logging.getLogger(__name__)
 
-DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 M3U8 = "application/vnd.apple.mpegurl"
 
 
@@ -48,6 +47,16 @@ def _client_ip(request) -> str | None:
     return client_ip(request)
 
 
+def _api_viewer(request) -> None:
+    """An API client (a mobile app's player) has no session cookie: it sends its access
+    token as `Authorization: Bearer …` on every playlist and key request instead. Either
+    proves the same thing, who is asking, and everything after it is the same check."""
+    if not request.user.is_authenticated and "HTTP_AUTHORIZATION" in request.META:
+        user = bearer_user(request)
+        if user is not None:
+            request.user = user
+
+
 # -- start -------------------------------------------------------------------------------
 
 
@@ -57,44 +66,20 @@ def play(request, lesson_id: int):
 
     Body (JSON or form): `device` (the player's random id), optional `refresh` (true when
     the player renews expired URLs on its own: it then never takes playback back from
-    another device)."""
+    another device). The checks are `starting.start_playback`'s, shared with the API."""
     mark_private(request)
-    lesson = gate.load_lesson(lesson_id)  # fresh: the player's first call
-    if lesson is None:
-        return _refuse(request, playback.Refusal("not_found", "This lesson does not exist.", 404))
-    decision = policy.can_play(request.user, lesson)
-    if not decision:
-        return _refuse(request, playback.refusal_for_decision(request.user, lesson, decision))
-    if not request.user.is_authenticated:
-        # A preview lesson is open to visitors, but a playback session needs an account.
-        return _refuse(request, playback.token_refusal("login_required"))
-    video = lesson.video
-    if video is None:
-        return _refuse(request, playback.no_video())
-    if not video.is_playable:
-        return _refuse(request, playback.not_ready())
-    max_height = policy.max_video_height(request.user)
-    if not playback.allowed_renditions(video, max_height):
-        return _refuse(request, playback.not_ready_for_plan(max_height))
-
     body = _read_body(request)
-    device_id = str(body.get("device") or "")
-    if not DEVICE_ID.match(device_id):
-        return _refuse(
-            request, playback.Refusal("bad_request", "The player did not send a valid device id.", 400)
-        )
-    if body.get("refresh") in (True, "1", "true") and playback.device_taken_by_another(
-        request.user, device_id
-    ):
-        return _refuse(request, playback.device_limit())
-
-    start = devices.start_playback(
-        request.user, device_id, request.META.get("HTTP_USER_AGENT", ""), _client_ip(request)
+    grant = starting.start_playback(
+        request.user,
+        lesson_id,
+        device_id=str(body.get("device") or ""),
+        refresh=body.get("refresh") in (True, "1", "true"),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ip=_client_ip(request),
     )
-    playback_started.send(
-        sender=Video, user=request.user, lesson=lesson, video=video, playback_session=start.session
-    )
-    return _private(JsonResponse(_playback_payload(request, lesson, video, start)), request)
+    if isinstance(grant, playback.Refusal):
+        return _refuse(request, grant)
+    return _private(JsonResponse(starting.playback_payload(request.user, grant)), request)
 
 
 def _read_body(request) -> dict:
@@ -105,35 +90,6 @@ def _read_body(request) -> dict:
             return {}
         return data if isinstance(data, dict) else {}
     return request.POST.dict()
-
-
-def _playback_payload(request, lesson, video, start) -> dict:
-    user = request.user
-    ttl = settings.PLAYBACK_PLAYLIST_SECONDS
-    ids = {"user_id": user.pk, "session_id": start.session.pk, "video_id": video.pk, "lesson_id": lesson.pk}
-    token = playback.make_token("playlist", ttl=ttl, **ids)
-    files_expire = signing.expiry_in(ttl)
-    captions = list(video.captions.all())
-    renditions = playback.allowed_renditions(video, policy.max_video_height(user))
-    return {
-        "video": {"id": str(video.public_id), "title": video.title, "duration": video.duration_seconds},
-        "master_url": f"/video/hls/{token}/master.m3u8",
-        "poster_url": signing.signed_file_url(video.poster, files_expire) if video.poster else "",
-        "storyboard_url": f"/video/hls/{token}/storyboard.vtt" if video.storyboard else "",
-        "captions": [
-            {
-                "language": c.language,
-                "label": c.label,
-                "default": c.is_default,
-                "url": f"/video/hls/{token}/captions/{c.language}.vtt",
-            }
-            for c in captions
-        ],
-        "max_height": max(int(r.get("height") or 0) for r in renditions),
-        "refresh_in": max(int(settings.PLAYBACK_SEGMENT_SECONDS) - 60, 30),
-        "device_message": start.message,
-        "watermark": playback.watermark_text(user),
-    }
 
 
 # -- token-gated playlists ------------------------------------------------------------------
@@ -177,6 +133,7 @@ def _playlist_response(request, text: str, content_type: str = M3U8):
 
 def _gate_or_refuse(request, token: str):
     mark_private(request)
+    _api_viewer(request)
     gate, _token, _video = _open_gate(request, token, "playlist")
     return gate
 
@@ -281,6 +238,7 @@ def content_key(request, token: str):
     constant time), the user, the policy, the playback session and that the token's
     rendition is within the viewer's tier, and is logged."""
     mark_private(request)
+    _api_viewer(request)
     limited = is_ratelimited(
         request,
         group="media_pipeline.key",

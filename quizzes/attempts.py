@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -241,6 +242,32 @@ def parse_answers(attempt: QuizAttempt, data, *, allow_unanswered: bool = False)
     return ParsedAnswers(answers=answers, errors=errors, unanswered=unanswered)
 
 
+def parse_answer_map(attempt: QuizAttempt, mapping: dict, *, allow_unanswered: bool = False) -> ParsedAnswers:
+    """The same checks for answers sent as {question id: [choice ids]} (the API) as for
+    the form's `answer-<question id>` fields."""
+    data = MultiValueDict({ANSWER_PREFIX + str(qid): list(choices) for qid, choices in mapping.items()})
+    return parse_answers(attempt, data, allow_unanswered=allow_unanswered)
+
+
+def save_answers(attempt: QuizAttempt, answers: dict[str, list[str]]) -> QuizAttempt:
+    """Keep an open attempt's answers so far (an app that answers question by question);
+    submitting grades them unless it sends its own. An attempt whose time ran out is
+    closed instead, and AttemptClosed raised, as for a late submission."""
+    now = timezone.now()
+    if attempt.is_open and is_overdue(attempt, now):
+        close_overdue(attempt, now)
+    if not attempt.is_open:
+        raise AttemptClosed(_("This attempt was already submitted."))
+    saved = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+        answers=answers
+    )
+    if not saved:
+        attempt.refresh_from_db()
+        raise AttemptClosed(_("This attempt was already submitted."))
+    attempt.answers = answers
+    return attempt
+
+
 # Grading.
 
 
@@ -300,6 +327,14 @@ def _close(attempt: QuizAttempt, answers: dict, now: datetime, *, expired: bool)
     else:
         attempt.refresh_from_db()
     return won
+
+
+def settle(attempt: QuizAttempt) -> QuizAttempt:
+    """An attempt as it stands now: one whose time ran out unsubmitted is closed (failed)
+    the moment anyone looks at it, so every reader sees the same state."""
+    if attempt.is_open and is_overdue(attempt):
+        close_overdue(attempt)
+    return attempt
 
 
 def close_overdue(attempt: QuizAttempt, now: datetime | None = None) -> bool:

@@ -59,8 +59,7 @@ def attempt(request, public_id):
     decision = policy.can_view(request.user, lesson)
     if not decision:
         return render_teaser(request, lesson, decision)
-    if current.is_open and attempts.is_overdue(current):
-        attempts.close_overdue(current)
+    attempts.settle(current)
     if not current.is_open:
         if request.method == "POST":
             messages.info(request, _closed_message(current))

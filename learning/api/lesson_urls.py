@@ -1,10 +1,13 @@
-"""`/api/v1/lessons/`: a lesson (mounted from api/urls.py's APP_ROUTES). Other lesson
-routes (playback, heartbeats, "Mark as done") join this list."""
+"""`/api/v1/lessons/`: a lesson, and what a learner does in it (playback, heartbeats,
+"Mark as done"); mounted from api/urls.py's APP_ROUTES."""
 
 from django.urls import path
 
-from . import views
+from . import learner_views, views
 
 urlpatterns = [
     path("<int:lesson_id>/", views.LessonDetail.as_view(), name="lesson_detail"),
+    path("<int:lesson_id>/playback/", learner_views.PlaybackView.as_view(), name="lesson_playback"),
+    path("<int:lesson_id>/heartbeats/", learner_views.HeartbeatView.as_view(), name="lesson_heartbeat"),
+    path("<int:lesson_id>/completion/", learner_views.CompletionView.as_view(), name="lesson_completion"),
 ]
