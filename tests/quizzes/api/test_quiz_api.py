@@ -16,7 +16,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from learning.models import LessonProgress
-from quizzes.blocks import REVEAL_EVERY_ATTEMPT
+from quizzes.choices import REVEAL_EVERY_ATTEMPT
 from quizzes.models import QuizAttempt
 
 from ...learning.api.support import bearer, error_code, expired, forged
