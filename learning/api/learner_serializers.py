@@ -6,11 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-
-class CourseRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    slug = serializers.CharField(read_only=True)
+from .serializers import CourseRefSerializer
 
 
 class LessonRefSerializer(serializers.Serializer):
