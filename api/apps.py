@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.urls import register_converter
+
+from .converters import IdConverter
 
 
 class ApiConfig(AppConfig):
@@ -8,6 +11,8 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Before any URLconf is loaded: every app's API routes write `<id:lesson_id>`.
+        register_converter(IdConverter, "id")
         from . import schema  # noqa: F401  (registers the access-token scheme)
         from .schedules import ensure_schedules
 

@@ -16,6 +16,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from django_guid import get_guid
 from rest_framework import exceptions, status
@@ -124,8 +125,11 @@ def _message(detail) -> str:
     return str(detail)
 
 
+@csrf_exempt
 def not_found(request, exception=None):
-    """Django's 404 for a path under /api/ that no route matches."""
+    """Django's 404 for a path under /api/ that no route matches, whatever the method.
+    Exempt from the CSRF check: it reads nothing and changes nothing, and a POST to a
+    mistyped path must get this envelope, not the CSRF failure page."""
     return JsonResponse(envelope("not_found", "Not found."), status=404)
 
 

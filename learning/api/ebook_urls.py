@@ -4,7 +4,5 @@ from . import ebook_views
 
 urlpatterns = [
     path("", ebook_views.EbookList.as_view(), name="ebooks"),
-    path(
-        "<int:ebook_id>/download-link/", ebook_views.EbookDownloadLink.as_view(), name="ebook_download_link"
-    ),
+    path("<id:ebook_id>/download-link/", ebook_views.EbookDownloadLink.as_view(), name="ebook_download_link"),
 ]

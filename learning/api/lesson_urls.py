@@ -6,8 +6,8 @@ from django.urls import path
 from . import learner_views, views
 
 urlpatterns = [
-    path("<int:lesson_id>/", views.LessonDetail.as_view(), name="lesson_detail"),
-    path("<int:lesson_id>/playback/", learner_views.PlaybackView.as_view(), name="lesson_playback"),
-    path("<int:lesson_id>/heartbeats/", learner_views.HeartbeatView.as_view(), name="lesson_heartbeat"),
-    path("<int:lesson_id>/completion/", learner_views.CompletionView.as_view(), name="lesson_completion"),
+    path("<id:lesson_id>/", views.LessonDetail.as_view(), name="lesson_detail"),
+    path("<id:lesson_id>/playback/", learner_views.PlaybackView.as_view(), name="lesson_playback"),
+    path("<id:lesson_id>/heartbeats/", learner_views.HeartbeatView.as_view(), name="lesson_heartbeat"),
+    path("<id:lesson_id>/completion/", learner_views.CompletionView.as_view(), name="lesson_completion"),
 ]

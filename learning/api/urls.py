@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns = [
     path("", views.CourseList.as_view(), name="course_list"),
-    path("<int:course_id>/", views.CourseDetail.as_view(), name="course_detail"),
+    path("<id:course_id>/", views.CourseDetail.as_view(), name="course_detail"),
 ]

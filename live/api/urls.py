@@ -4,5 +4,5 @@ from . import views
 
 urlpatterns = [
     path("sessions/", views.MyUpcomingSessions.as_view(), name="live_sessions"),
-    path("sessions/<int:session_id>/join/", views.JoinSession.as_view(), name="live_session_join"),
+    path("sessions/<id:session_id>/join/", views.JoinSession.as_view(), name="live_session_join"),
 ]
