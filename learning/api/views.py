@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ApiError
-from api.schema import DESCRIPTIONS
+from api.schema import DESCRIPTIONS, error_responses
 from learning.catalog import (
     annotate_course_cards,
     catalog_courses,
@@ -112,6 +112,8 @@ class CourseList(generics.ListAPIView):
         operation_id="courses_list",
         parameters=[CourseListQuerySerializer],
         summary="List courses",
+        # An unknown category, tag, instructor or tier, or a bad value, is refused with 422.
+        responses={200: CourseCardSerializer(many=True), **error_responses(422)},
     )
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
