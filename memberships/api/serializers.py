@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
+from learning.models import CoursePage
+
 from ..models import Order, OrderItem, PaymentProvider, Subscription, Tier
 
 
@@ -101,15 +103,38 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InvoiceSerializer(serializers.Serializer):
+    """A company invoice, as the checkout page asks for it: the company and its tax code
+    together, the address optional."""
+
+    company = serializers.CharField(max_length=200)
+    tax_code = serializers.CharField(max_length=20)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class CheckoutSerializer(serializers.Serializer):
     tier = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Tier.objects.all(), help_text=_("The slug of the tier to buy.")
+        slug_field="slug",
+        queryset=Tier.objects.all(),
+        required=False,
+        help_text=_("The slug of the tier to buy (one period). Give either `tier` or `course`."),
+    )
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=CoursePage.objects.live().public().select_related("required_tier"),
+        required=False,
+        help_text=_("The id of a course sold on its own, to own for life. Give either `tier` or `course`."),
     )
     provider = serializers.ChoiceField(
         choices=PaymentProvider.choices,
         help_text=_("`vnpay`, `momo` or `stripe` (card) when offered, or `manual` (bank transfer)."),
     )
     coupon = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    invoice = InvoiceSerializer(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if ("tier" in attrs) == ("course" in attrs):
+            raise serializers.ValidationError(_("Give either a tier or a course to buy."), code="product")
+        return attrs
 
 
 class BankTransferSerializer(serializers.Serializer):

@@ -98,7 +98,8 @@ def _payment(order: Order, pay_url: str) -> dict:
 
 
 class CheckoutView(generics.GenericAPIView):
-    """Place an order for one period of a tier and learn where to pay it."""
+    """Place an order for one period of a tier, or for a course sold on its own, and learn
+    where to pay it."""
 
     serializer_class = CheckoutSerializer
 
@@ -112,6 +113,7 @@ class CheckoutView(generics.GenericAPIView):
             "free is paid at once (`method: none`). Only the provider's signed notification "
             "confirms a payment, never the learner coming back. "
             "409 `tier_included` / `tier_free` / `tier_inactive`: the tier cannot be bought now; "
+            "409 `course_not_for_sale` / `course_owned`: the course cannot be bought now; "
             "422 `coupon_*`: the code cannot be used; 503 `payment_unavailable`: the card "
             "service did not answer (nothing was charged)."
         ),
@@ -121,14 +123,16 @@ class CheckoutView(generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        product = data.get("tier") or data["course"]
         try:
             checkout = check_out(
                 request.user,
-                data["tier"],
+                product,
                 data["provider"],
                 data["coupon"],
                 request.build_absolute_uri,
                 client_ip(request._request) or "",
+                invoice=data["invoice"],
             )
         except coupons.CouponError as error:
             raise _coupon_refusal(error) from error
@@ -140,7 +144,8 @@ class CheckoutView(generics.GenericAPIView):
                     error.messages[0],
                     {"fields": {"provider": error.messages}},
                 ) from error
-            raise ApiError(status.HTTP_409_CONFLICT, f"tier_{error.code}", error.messages[0]) from error
+            kind = "tier" if "tier" in data else "course"
+            raise ApiError(status.HTTP_409_CONFLICT, f"{kind}_{error.code}", error.messages[0]) from error
         except PaymentUnavailable as error:
             raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE, "payment_unavailable", str(error)) from error
         order = checkout.order
