@@ -120,7 +120,9 @@ class CheckoutSerializer(serializers.Serializer):
         help_text=_("The slug of the tier to buy (one period). Give either `tier` or `course`."),
     )
     course = serializers.PrimaryKeyRelatedField(
-        queryset=CoursePage.objects.live().public().select_related("required_tier"),
+        # Wagtail's .public() reads the view restrictions when it is called: a class
+        # attribute must not query at import, so privacy is checked in validate_course.
+        queryset=CoursePage.objects.live().select_related("required_tier"),
         required=False,
         help_text=_("The id of a course sold on its own, to own for life. Give either `tier` or `course`."),
     )
@@ -130,6 +132,11 @@ class CheckoutSerializer(serializers.Serializer):
     )
     coupon = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
     invoice = InvoiceSerializer(required=False, allow_null=True, default=None)
+
+    def validate_course(self, course):
+        if course.get_view_restrictions().exists():
+            raise serializers.ValidationError(_("No such course."), code="does_not_exist")
+        return course
 
     def validate(self, attrs):
         if ("tier" in attrs) == ("course" in attrs):

@@ -1,6 +1,8 @@
 """Buying one course over the API: the same order, coupon and confirmation path as the
 site's buy page, and the course opens once the order is confirmed."""
 
+from wagtail.models import PageViewRestriction
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -74,3 +76,10 @@ def test_an_invoice_needs_the_company_and_its_tax_code(bronze, course):
 
 def test_anonymous_cannot_buy_a_course(course):
     assert_error(_buy(None, course), 401, "not_authenticated")
+
+
+def test_a_private_course_cannot_be_bought(bronze, course):
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    error = assert_error(_buy(bronze, course), 422, "validation_error")
+    assert "course" in error["details"]["fields"]
+    assert not Order.objects.exists()
