@@ -6,7 +6,8 @@ DRF's own errors come through `exception_handler` (set as `EXCEPTION_HANDLER`); 
 404 for an unknown `/api/` path and a 500 from anywhere under `/api/` come through
 `not_found` and `server_error` (config/urls.py sends `/api/` paths to them). Validation
 errors answer 422 (the request was understood and its content refused); a body that is
-not JSON at all stays 400.
+not JSON at all stays 400; a body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (Django
+refuses to read it) answers 413 `request_too_large`.
 
 A service refusal carries its own code: raise `ApiError(status, code, message)` or a DRF
 exception with `code=` (`PermissionDenied("…", code="tier_required")`).
@@ -14,8 +15,11 @@ exception with `code=` (`PermissionDenied("…", code="tier_required")`).
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from django_guid import get_guid
@@ -80,6 +84,14 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Raised when the view first reads `request.data`: the client's mistake, not ours.
+        exc = ApiError(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            "request_too_large",
+            _("The request body is too large."),
+            {"max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
 
     if isinstance(exc, ApiError):
         status_code, body = exc.status_code, envelope(exc.error_code, exc.detail, exc.details)

@@ -4,7 +4,7 @@ can give without each view repeating them.
 `ErrorEnvelope` is the one error body. `add_error_responses` (a drf-spectacular
 postprocessing hook) adds to every operation the errors the shared machinery can give:
 429 everywhere (throttling), 401 where a token may be sent, 404 where the path names an
-object or a page is chosen, 400 and 422 where a body is read. A view documents its own
+object or a page is chosen, 400, 413 and 422 where a body is read. A view documents its own
 refusals (403, 409 …) with `error_responses(403, 409)` in its `extend_schema`.
 """
 
@@ -19,6 +19,7 @@ DESCRIPTIONS = {
     404: "No such object, or not one of yours.",
     405: "The method is not allowed here.",
     409: "Refused in the object's current state: the error code says why.",
+    413: "The body is larger than the server reads (`details.max_bytes`).",
     422: "The content was understood and refused: `details.fields` names each problem.",
     429: "Too many requests: wait the seconds in `Retry-After`.",
     503: "A service we depend on did not answer; nothing was done. Try again later.",
@@ -88,7 +89,7 @@ def add_error_responses(result, generator, request, public):
             if "{" in path or any(p.get("name") == "page" for p in parameters):
                 codes.add(404)
             if "requestBody" in operation:
-                codes |= {400, 422}
+                codes |= {400, 413, 422}
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 responses.setdefault(str(code), _error_response(code))

@@ -53,7 +53,7 @@ def test_every_operation_documents_the_errors_it_can_answer(generated):
         if any(operation.get("security", [])):
             assert "401" in responses, where
         if "requestBody" in operation:
-            assert {"400", "422"} <= set(responses), where
+            assert {"400", "413", "422"} <= set(responses), where
         if "{" in path:
             assert "404" in responses, where
         for code, response in responses.items():
