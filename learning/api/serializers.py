@@ -158,7 +158,7 @@ class CourseCardSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, course) -> str:
-        return course.get_full_url(self.context.get("request"))
+        return page_address(course, self.context.get("request"))
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_cover_image(self, course):
@@ -303,3 +303,13 @@ class TeaserSerializer(serializers.Serializer):
     finish_first = PageRefSerializer(
         allow_null=True, help_text=_("For `locked`: the lesson to finish first.")
     )
+
+
+def page_address(page, request) -> str:
+    """The page's public address as the caller reached this site (scheme, host and port
+    of the request), not the Site record's hostname, which in development is often
+    `localhost` on port 80."""
+    http_request = getattr(request, "_request", request)
+    if http_request is None:
+        return page.get_full_url()
+    return http_request.build_absolute_uri(page.get_url(http_request))

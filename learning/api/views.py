@@ -45,6 +45,7 @@ from .serializers import (
     CourseOutlineSerializer,
     LessonDetailSerializer,
     TeaserSerializer,
+    page_address,
 )
 
 TeaserErrorEnvelope = inline_serializer(
@@ -284,7 +285,7 @@ def _lesson(request, lesson, decision: policy.Decision) -> dict:
         "slug": lesson.slug,
         "title": lesson.title,
         "summary": lesson.summary,
-        "url": lesson.get_full_url(request._request),
+        "url": page_address(lesson, request),
         "duration_minutes": lesson.duration_minutes,
         "is_preview": lesson.is_preview,
         "course": _course_ref(lesson.course),

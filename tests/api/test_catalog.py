@@ -468,3 +468,14 @@ def test_an_inactive_users_token_is_refused(catalog):
     user = UserFactory(is_active=False)
     response = client_for(user).get(COURSES)
     assert response.status_code == 401
+
+
+def test_course_and_lesson_addresses_name_the_host_and_port_the_caller_used(catalog):
+    course, lessons = course_with_lessons(catalog, "Addressed", lessons=1)
+    lessons[0].is_preview = True
+    lessons[0].save_revision().publish()
+    client = client_for()
+    card = client.get(COURSES, HTTP_HOST="127.0.0.1:8123").json()["results"][0]
+    assert card["url"] == "http://127.0.0.1:8123" + course.url
+    lesson = client.get(lesson_url(lessons[0]), HTTP_HOST="127.0.0.1:8123").json()
+    assert lesson["url"] == "http://127.0.0.1:8123" + lessons[0].url
