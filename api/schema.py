@@ -4,13 +4,16 @@ can give without each view repeating them.
 `ErrorEnvelope` is the one error body. `add_error_responses` (a drf-spectacular
 postprocessing hook) adds to every operation the errors the shared machinery can give:
 429 everywhere (throttling), 401 where a token may be sent, 404 where the path names an
-object or a page is chosen, 400, 413 and 422 where a body is read. A view documents its own
+object or a page is chosen, 400, 413 and 422 where a body is read, 409 and 422 where an
+`Idempotency-Key` is read (a key still being answered; a malformed or reused key). A view documents its own
 refusals (403, 409 …) with `error_responses(403, 409)` in its `extend_schema`.
 """
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 DESCRIPTIONS = {
     400: "The body is not well-formed (not JSON, or not the media type named).",
@@ -90,6 +93,8 @@ def add_error_responses(result, generator, request, public):
                 codes.add(404)
             if "requestBody" in operation:
                 codes |= {400, 413, 422}
+            if any(p.get("in") == "header" and p.get("name") == IDEMPOTENCY_HEADER for p in parameters):
+                codes |= {409, 422}
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 responses.setdefault(str(code), _error_response(code))

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import IdField
+
 from .serializers import CourseRefSerializer
 
 
@@ -15,7 +17,7 @@ class LessonRefSerializer(serializers.Serializer):
 
 
 class EnrollRequestSerializer(serializers.Serializer):
-    course = serializers.IntegerField(min_value=1, help_text=_("The course's id."))
+    course = IdField(help_text=_("The course's id."))
 
 
 class EnrollmentSerializer(serializers.Serializer):

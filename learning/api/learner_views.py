@@ -61,10 +61,11 @@ class EnrollView(APIView):
         description=(
             "Enrols the caller in a course they may read: free courses are open to every account, "
             "a tier-gated course needs the tier (403 with the policy's code, e.g. `tier_too_low`). "
-            "Enrolling again changes nothing and answers 200 with `created: false`."
+            "Enrolling again changes nothing and answers 200 with `created: false`. 404 when no "
+            "published course has that id."
         ),
         request=EnrollRequestSerializer,
-        responses={201: EnrollmentSerializer, 200: EnrollmentSerializer, **error_responses(403)},
+        responses={201: EnrollmentSerializer, 200: EnrollmentSerializer, **error_responses(403, 404)},
         tags=["learning"],
     )
     @idempotent

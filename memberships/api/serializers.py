@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
+from api.fields import IdField
 from learning.models import CoursePage
 
 from ..models import Order, OrderItem, PaymentProvider, Subscription, Tier
@@ -123,6 +124,7 @@ class CheckoutSerializer(serializers.Serializer):
         # Wagtail's .public() reads the view restrictions when it is called: a class
         # attribute must not query at import, so privacy is checked in validate_course.
         queryset=CoursePage.objects.live().select_related("required_tier"),
+        pk_field=IdField(),
         required=False,
         help_text=_("The id of a course sold on its own, to own for life. Give either `tier` or `course`."),
     )

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import IdField
+
 from .. import attempts
 
 
 class StartRequestSerializer(serializers.Serializer):
-    lesson = serializers.IntegerField(min_value=1, help_text=_("The lesson's id."))
+    lesson = IdField(help_text=_("The lesson's id."))
     quiz = serializers.CharField(
         max_length=64, help_text=_("The quiz's id within the lesson (its block id).")
     )

@@ -82,10 +82,11 @@ class StartAttemptView(APIView):
             "Draws the questions on the server and opens an attempt, or answers the attempt already "
             "open (200). The deadline is the server's. No correct answer or explanation is sent. "
             "403 with the policy's code when the lesson is not open to the caller; 409 "
-            "`attempt_limit_reached` when every allowed attempt is used."
+            "`attempt_limit_reached` when every allowed attempt is used. 404 when no published "
+            "lesson has that id or it holds no such quiz."
         ),
         request=StartRequestSerializer,
-        responses={201: AttemptSerializer, 200: AttemptSerializer, **error_responses(403, 409)},
+        responses={201: AttemptSerializer, 200: AttemptSerializer, **error_responses(403, 404, 409)},
         tags=["quizzes"],
     )
     @idempotent

@@ -54,6 +54,11 @@ def test_every_operation_documents_the_errors_it_can_answer(generated):
             assert "401" in responses, where
         if "requestBody" in operation:
             assert {"400", "413", "422"} <= set(responses), where
+        if any(
+            p["in"] == "header" and p["name"] == "Idempotency-Key" for p in operation.get("parameters", [])
+        ):
+            # A key still being answered (409); a malformed or reused key (422), body or not.
+            assert {"409", "422"} <= set(responses), where
         if "{" in path:
             assert "404" in responses, where
         for code, response in responses.items():
