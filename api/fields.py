@@ -23,3 +23,14 @@ class IdField(serializers.IntegerField):
         value = super().to_internal_value(data)
         self.run_validators(value)
         return value
+
+
+class SlugRefField(serializers.SlugRelatedField):
+    """An object named by its slug in a request body. A NUL byte names nothing, and
+    PostgreSQL refuses one in a query parameter (ValueError, a 500): refused before the
+    query, like any unknown slug."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)

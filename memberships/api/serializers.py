@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
-from api.fields import IdField
+from api.fields import IdField, SlugRefField
 from learning.models import CoursePage
 
 from ..models import Order, OrderItem, PaymentProvider, Subscription, Tier
@@ -114,7 +114,7 @@ class InvoiceSerializer(serializers.Serializer):
 
 
 class CheckoutSerializer(serializers.Serializer):
-    tier = serializers.SlugRelatedField(
+    tier = SlugRefField(
         slug_field="slug",
         queryset=Tier.objects.all(),
         required=False,
@@ -172,7 +172,7 @@ class CheckoutResultSerializer(serializers.Serializer):
 
 class CouponCheckSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
-    tier = serializers.SlugRelatedField(slug_field="slug", queryset=Tier.objects.all())
+    tier = SlugRefField(slug_field="slug", queryset=Tier.objects.all())
 
 
 class CouponQuoteSerializer(serializers.Serializer):

@@ -8,5 +8,5 @@ urlpatterns = [
     path("checkout/", views.CheckoutView.as_view(), name="membership_checkout"),
     path("coupons/check/", views.CouponCheck.as_view(), name="membership_coupon_check"),
     path("orders/", views.OrderList.as_view(), name="membership_orders"),
-    path("orders/<str:reference>/", views.OrderDetail.as_view(), name="membership_order"),
+    path("orders/<slug:reference>/", views.OrderDetail.as_view(), name="membership_order"),
 ]

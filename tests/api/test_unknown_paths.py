@@ -66,3 +66,23 @@ def test_an_id_too_large_for_the_database_in_a_body_is_422_not_a_server_error(
 def test_enrolling_in_no_such_course_is_the_documented_404(gold):
     response = client_for(gold).post("/api/v1/me/enrollments/", {"course": 10**17}, format="json")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("/api/v1/memberships/checkout/", {"tier": "a\x00b", "provider": "bank_transfer"}),
+        ("/api/v1/memberships/coupons/check/", {"code": "SAVE", "tier": "a\x00b"}),
+    ],
+)
+def test_a_nul_byte_in_a_slug_is_422_not_a_server_error(route, body, gold):
+    """Schemathesis found these answering 500 on PostgreSQL, which refuses a NUL byte in a
+    query parameter."""
+    response = client_for(gold).post(route, body, format="json")
+    assert response.status_code == 422, response.content[:300]
+    assert "tier" in response.json()["error"]["details"]["fields"]
+
+
+def test_a_nul_byte_in_an_order_reference_is_404(gold):
+    response = client_for(gold).get("/api/v1/memberships/orders/a%00b/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
