@@ -86,18 +86,27 @@ def test_the_wait_is_bounded(stubs, tmp_path):
     assert not any("install" in call for call in calls)
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("apt-get"), reason="holding the real dpkg lock needs root and apt"
-)
-def test_debian_apt_get_waits_for_a_held_dpkg_lock_with_the_scripts_option():
-    """The option the script passes does make this machine's apt-get wait for the lock
-    (`apt-get check` takes it and installs nothing)."""
-    fd = os.open("/var/lib/dpkg/lock-frontend", os.O_RDWR)
-    try:
+def _take_dpkg_lock(fd: int, seconds: int = 300) -> None:
+    """Take the dpkg front-end lock, waiting (bounded) for an apt run elsewhere to finish."""
+    deadline = time.monotonic() + seconds
+    while True:
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
         except OSError:
-            pytest.skip("another apt or dpkg holds the lock right now")
+            assert time.monotonic() < deadline, f"another apt or dpkg held the lock for {seconds} s"
+            time.sleep(1)
+
+
+def test_debian_apt_get_waits_for_a_held_dpkg_lock_with_the_scripts_option():
+    """The option the script passes does make this machine's apt-get wait for the lock
+    (`apt-get check` takes it and installs nothing). `make test` installs the system
+    packages with apt as root, so both are there whenever the suite runs."""
+    assert shutil.which("apt-get"), "make test needs Debian's apt-get (scripts/install-system-deps.sh)"
+    assert os.geteuid() == 0, "holding the real dpkg lock needs root, as scripts/install-system-deps.sh does"
+    fd = os.open("/var/lib/dpkg/lock-frontend", os.O_RDWR)
+    try:
+        _take_dpkg_lock(fd)
         waiting = subprocess.Popen(
             [shutil.which("apt-get"), "-o", "DPkg::Lock::Timeout=300", "check"],
             stdout=subprocess.DEVNULL,
