@@ -2,16 +2,14 @@
 pagination shape with a Link header, rate limits with Retry-After, and Idempotency-Key
 replays that make exactly one effect even under concurrent duplicates."""
 
-import threading
-from contextlib import nullcontext
-
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection, connections
 
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.races import run_at_once
 
 pytestmark = pytest.mark.urls("tests.api.urls")
 
@@ -148,29 +146,16 @@ def test_keys_belong_to_one_user(api, bronze):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_five_concurrent_duplicates_make_exactly_one_effect(learner):
     token = str(RefreshToken.for_user(learner).access_token)
-    answers, barrier = [], threading.Barrier(5)
-    # The in-memory SQLite test database cannot take concurrent writers from threads;
-    # PostgreSQL runs the five truly at once (CI runs both).
-    one_at_a_time = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
 
-    def send():
+    def send(_index):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        barrier.wait(timeout=30)
-        try:
-            with one_at_a_time:
-                response = client.post(
-                    "/api/v1/_test/groups/", {"name": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="race"
-                )
-            answers.append((response.status_code, response.json()))
-        finally:
-            connections.close_all()
+        response = client.post(
+            "/api/v1/_test/groups/", {"name": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="race"
+        )
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=send) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_at_once(send, 5)
 
     assert Group.objects.filter(name="once").count() == 1
     assert [status for status, _ in answers] == [201] * 5

@@ -7,10 +7,7 @@ through the same endpoint (as in tests/quizzes/test_races.py).
 """
 
 import json
-import threading
-from contextlib import nullcontext
 
-from django.db import connection, connections
 from django.test import Client
 
 import pytest
@@ -18,6 +15,7 @@ import pytest
 from memberships.models import Order, OrderStatus, Subscription
 from memberships.payments import orders
 from notifications.models import EmailLog
+from tests.races import run_at_once
 
 from .gateways import MOMO_PARTNER_CODE, VNPAY_TMN_CODE, signed_momo_ipn, signed_vnpay
 
@@ -25,24 +23,7 @@ RACERS = 10
 
 
 def _run_at_once(target, count=RACERS):
-    barrier = threading.Barrier(count)
-    one_at_a_time = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
-    outcomes = []
-
-    def race():
-        try:
-            barrier.wait(timeout=30)
-            with one_at_a_time:
-                outcomes.append(target())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=race) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return run_at_once(lambda _index: target(), count)
 
 
 def _confirmed_once(order):

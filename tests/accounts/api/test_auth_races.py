@@ -5,15 +5,11 @@ has no row locks (its write lock is per database), so there the same threads tak
 through the same code: the outcome asked of both databases is identical.
 """
 
-import threading
-from contextlib import nullcontext
-
-from django.db import connection, connections
-
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ApiTokenFamily
+from tests.races import run_at_once
 
 from .conftest import bearer, refresh, tokens_for, url
 
@@ -21,24 +17,7 @@ RACERS = 5
 
 
 def _refresh_at_once(token: str) -> list:
-    barrier = threading.Barrier(RACERS)
-    one_at_a_time = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
-    answers = []
-
-    def race():
-        try:
-            barrier.wait(timeout=30)
-            with one_at_a_time:
-                answers.append(refresh(token, APIClient()))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=race) for _ in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
+    return run_at_once(lambda _index: refresh(token, APIClient()), RACERS)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,11 +2,8 @@
 idempotent: five concurrent duplicates with one Idempotency-Key make one enrollment,
 one announcement, and five identical answers."""
 
-import threading
-from contextlib import nullcontext
-
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import pytest
@@ -14,6 +11,7 @@ import pytest
 from learning.models import Enrollment
 from learning.signals import enrolled
 from notifications.models import EmailLog
+from tests.races import run_at_once
 
 from ..test_query_counts import enrolled_in
 from .support import bearer
@@ -77,31 +75,18 @@ def test_five_concurrent_duplicate_enrolments_make_one_enrollment(catalog, learn
         announced.append(kwargs["enrollment"].pk)
 
     enrolled.connect(count, weak=False, dispatch_uid="test-count-enrolments")
-    barrier = threading.Barrier(DUPLICATES)
-    one_at_a_time = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
-    answers = []
 
-    def enrol():
-        api = bearer(learner)
-        try:
-            barrier.wait(timeout=30)
-            with one_at_a_time:
-                response = api.post(
-                    "/api/v1/me/enrollments/",
-                    {"course": course.pk},
-                    format="json",
-                    HTTP_IDEMPOTENCY_KEY="enrol-once-1",
-                )
-            answers.append((response.status_code, response.json()))
-        finally:
-            connections.close_all()
+    def enrol(_index):
+        response = bearer(learner).post(
+            "/api/v1/me/enrollments/",
+            {"course": course.pk},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="enrol-once-1",
+        )
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=enrol) for _ in range(DUPLICATES)]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        answers = run_at_once(enrol, DUPLICATES)
     finally:
         enrolled.disconnect(dispatch_uid="test-count-enrolments")
 

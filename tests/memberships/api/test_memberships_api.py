@@ -2,10 +2,7 @@
 Checkout through the real stripe library talking to a fake Stripe on loopback, paid by a
 signed webhook), coupon checks with their own rate limit, and my orders by reference."""
 
-import threading
-from contextlib import nullcontext
-
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import pytest
@@ -14,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from memberships.models import Order, OrderStatus, Subscription, Tier
 from memberships.payments import orders
+from tests.races import run_at_once
 
 from ...api.clients import assert_error, assert_token_refusals, client_for
 from ..conftest import RECORDED_ORDER_REFERENCE, recorded, stripe_signature
@@ -236,25 +234,14 @@ def test_five_concurrent_duplicate_checkouts_place_exactly_one_order(learner, ti
     """PostgreSQL runs the five at once; SQLite cannot take concurrent writers from
     threads, so there they take turns through the same code (CI runs both)."""
     api_token = client_for(learner)._credentials["HTTP_AUTHORIZATION"]
-    answers, barrier = [], threading.Barrier(5)
-    one_at_a_time = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
 
-    def send():
+    def send(_index):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=api_token)
-        try:
-            barrier.wait(timeout=30)
-            with one_at_a_time:
-                response = _checkout(client, HTTP_IDEMPOTENCY_KEY="race-1")
-            answers.append((response.status_code, response.json()))
-        finally:
-            connections.close_all()
+        response = _checkout(client, HTTP_IDEMPOTENCY_KEY="race-1")
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=send) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_at_once(send, 5)
 
     assert [status for status, _ in answers] == [201] * 5, answers
     assert Order.objects.filter(user=learner).count() == 1

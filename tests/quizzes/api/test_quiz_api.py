@@ -5,11 +5,8 @@ id (another learner's is a 404), refusals with the policy's code, and an idempot
 that grades once under five concurrent duplicates."""
 
 import json
-import threading
-from contextlib import nullcontext
 
 from django.core.cache import cache
-from django.db import connection, connections
 from django.utils import timezone
 
 import pytest
@@ -18,6 +15,7 @@ from rest_framework.test import APIClient
 from learning.models import LessonProgress
 from quizzes.choices import REVEAL_EVERY_ATTEMPT
 from quizzes.models import QuizAttempt
+from tests.races import run_at_once
 
 from ...learning.api.support import bearer, error_code, expired, forged
 from ..conftest import QUIZ_ID
@@ -221,26 +219,13 @@ def test_five_concurrent_submissions_grade_once(same_key, gold, quiz_lesson):
     api = bearer(gold)
     attempt = _start(api, quiz_lesson).json()
     url = f"/api/v1/quizzes/attempts/{attempt['id']}/submit/"
-    barrier = threading.Barrier(5)
-    one_at_a_time = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
-    answers = []
 
     def submit(index):
-        client = bearer(gold)
         key = "submit-once" if same_key else f"submit-{index}"
-        try:
-            barrier.wait(timeout=30)
-            with one_at_a_time:
-                response = client.post(url, {"answers": ALL_RIGHT}, format="json", HTTP_IDEMPOTENCY_KEY=key)
-            answers.append((response.status_code, response.json()))
-        finally:
-            connections.close_all()
+        response = bearer(gold).post(url, {"answers": ALL_RIGHT}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_at_once(submit, 5)
 
     statuses = sorted(status for status, _body in answers)
     if same_key:
